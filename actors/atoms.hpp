@@ -1,0 +1,24 @@
+#pragma once
+
+#include <caf/atom.hpp>
+
+/// Message tags of warren's actors. Users need write_atom and close_atom; the rest are
+/// internal to the connection and listener actors.
+namespace warren {
+
+/// `(write_atom, frame)` to a framed connection: send that frame to its peer.
+using write_atom = caf::atom_constant<caf::atom("write")>;
+/// `(close_atom)` to a connection: flush pending output, then close.
+using close_atom = caf::atom_constant<caf::atom("close")>;
+/// `(shutdown_atom)`: stop accepting / reading, flush, then close (graceful shutdown).
+using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
+/// A connection's timer: checks the idle and write-stall deadlines.
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+/// The end of a graceful shutdown's flush period: close whatever is left.
+using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
+/// The listener resumes accepting after running out of file descriptors.
+using resume_atom = caf::atom_constant<caf::atom("resume")>;
+/// `(count_atom)` to a listener: answers the number of open connections.
+using count_atom = caf::atom_constant<caf::atom("count")>;
+
+} // namespace warren

@@ -1,0 +1,274 @@
+#include "actors/connection_actor.hpp"
+
+#include "actors/atoms.hpp"
+#include "transport/readiness.hpp"
+
+#include <caf/message_handler.hpp>
+
+#include <algorithm>
+#include <vector>
+
+namespace warren {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+/// Reads go into this buffer, shared by every connection running on the thread, so an idle
+/// connection needs none of its own.
+constexpr std::size_t scratch_size = 64 * 1024;
+
+/// Reads per readable message before the actor yields to others (fairness).
+constexpr int max_reads_per_turn = 4;
+
+char* scratch_buffer() {
+  thread_local std::vector<char> buffer(scratch_size);
+  return buffer.data();
+}
+
+} // namespace
+
+connection_actor::connection_actor(caf::actor_config& cfg,
+                                   std::unique_ptr<transport::stream> stream,
+                                   connection_context_ptr context)
+  : caf::event_based_actor(cfg), stream_(std::move(stream)), context_(std::move(context)) {
+  stats().open.fetch_add(1, std::memory_order_relaxed);
+}
+
+connection_actor::~connection_actor() {
+  stats().open.fetch_sub(1, std::memory_order_relaxed);
+}
+
+caf::behavior connection_actor::make_behavior() {
+  last_activity_ = last_write_progress_ = clock_type::now();
+  set_exception_handler([](caf::scheduled_actor* self, std::exception_ptr&) -> caf::error {
+    static_cast<connection_actor*>(self)->close_now(close_reason::handler_error);
+    return caf::sec::runtime_error;
+  });
+  arm_read();
+  schedule_tick();
+  caf::message_handler io_handlers{
+    [this](transport::readable_atom) { handle_readable(); },
+    [this](transport::writable_atom) { handle_writable(); },
+    [this](tick_atom) { handle_tick(); },
+    [this](shutdown_atom) { begin_shutdown(); },
+    [this](deadline_atom) { close_now(close_reason::shutdown); },
+    [this](close_atom) { close_after_flush(close_reason::closed_by_user); },
+  };
+  return io_handlers.or_else(make_protocol_behavior());
+}
+
+void connection_actor::on_exit() {
+  // Destroy the socket here, on the actor's thread, while its reactor is certainly alive.
+  stream_.reset();
+  release_input_buffer();
+  output_.clear();
+}
+
+void connection_actor::write_bytes(std::string_view bytes) {
+  if (closed_)
+    return;
+  output_.append(bytes);
+  if (!in_read_batch_)
+    flush_output();
+}
+
+void connection_actor::write_bytes(std::string&& bytes) {
+  if (closed_)
+    return;
+  output_.append(std::move(bytes));
+  if (!in_read_batch_)
+    flush_output();
+}
+
+void connection_actor::write_bytes(std::string_view head, std::string_view body) {
+  if (closed_)
+    return;
+  output_.append(head);
+  output_.append(body);
+  if (!in_read_batch_)
+    flush_output();
+}
+
+void connection_actor::close_after_flush(close_reason reason) {
+  if (closing())
+    return;
+  reading_done_ = true;
+  if (output_.empty() && !in_read_batch_) {
+    close_now(reason);
+    return;
+  }
+  closing_after_flush_ = true;
+  pending_close_reason_ = reason;
+  if (!in_read_batch_)
+    flush_output();
+}
+
+void connection_actor::close_now(close_reason reason) {
+  if (closed_)
+    return;
+  closed_ = true;
+  reading_done_ = true;
+  stats().count_close(reason);
+  if (stream_)
+    stream_->close();
+  output_.clear();
+  quit();
+}
+
+void connection_actor::on_peer_eof() {
+  close_after_flush(close_reason::peer_closed);
+}
+
+void connection_actor::handle_readable() {
+  read_armed_ = false;
+  if (reading_done_ || reading_paused_ || closed_)
+    return;
+  auto buffer = scratch_buffer();
+  in_read_batch_ = true;
+  bool eof = false;
+  for (int i = 0; i < max_reads_per_turn && !reading_done_ && !reading_paused_; ++i) {
+    auto result = stream_->read_some(buffer, scratch_size);
+    if (result.status == transport::io_result::ok) {
+      last_activity_ = clock_type::now();
+      stats().bytes_in.fetch_add(result.bytes, std::memory_order_relaxed);
+      feed(buffer, result.bytes);
+      if (result.bytes < scratch_size)
+        break;  // drained for now; the next wait re-checks readiness
+      continue;
+    }
+    if (result.status == transport::io_result::eof)
+      eof = true;
+    else if (result.status == transport::io_result::failed)
+      close_now(close_reason::io_error);
+    break;
+  }
+  in_read_batch_ = false;
+  if (closed_)
+    return;
+  if (eof && !reading_done_) {
+    reading_done_ = true;
+    release_input_buffer();  // a partial message can never complete now
+    on_peer_eof();
+  }
+  flush_output();
+  if (closing_after_flush_ && output_.empty())
+    close_now(pending_close_reason_);
+  arm_read();
+}
+
+void connection_actor::feed(const char* data, std::size_t size) {
+  if (unconsumed_.empty()) {
+    auto used = consume(data, size);
+    if (!closed_ && used < size)
+      unconsumed_.assign(data + used, size - used);
+    return;
+  }
+  unconsumed_.append(data, size);
+  auto used = consume(unconsumed_.data(), unconsumed_.size());
+  if (closed_)
+    return;
+  if (used == unconsumed_.size())
+    release_input_buffer();
+  else
+    unconsumed_.erase(0, used);
+}
+
+void connection_actor::handle_writable() {
+  write_armed_ = false;
+  if (!closed_)
+    flush_output();
+}
+
+void connection_actor::flush_output() {
+  if (closed_ || output_.empty())
+    return;
+  auto result = output_.flush(*stream_);
+  if (result.bytes > 0) {
+    last_activity_ = last_write_progress_ = clock_type::now();
+    stats().bytes_out.fetch_add(result.bytes, std::memory_order_relaxed);
+  }
+  switch (result.status) {
+    case transport::io_result::ok:
+      if (closing_after_flush_) {
+        close_now(pending_close_reason_);
+        return;
+      }
+      if (reading_paused_) {
+        reading_paused_ = false;
+        arm_read();
+      }
+      return;
+    case transport::io_result::would_block:
+      if (!write_armed_) {
+        write_armed_ = true;
+        stream_->wait_writable(ctrl());
+      }
+      if (output_.size() > settings().output_high_water_bytes)
+        reading_paused_ = true;
+      else if (reading_paused_ && output_.size() <= settings().output_high_water_bytes / 2) {
+        reading_paused_ = false;
+        arm_read();
+      }
+      schedule_tick();
+      return;
+    default:
+      close_now(close_reason::io_error);
+      return;
+  }
+}
+
+void connection_actor::arm_read() {
+  if (read_armed_ || reading_done_ || reading_paused_ || closed_)
+    return;
+  read_armed_ = true;
+  stream_->wait_readable(ctrl());
+}
+
+void connection_actor::schedule_tick() {
+  if (tick_pending_ || closed_)
+    return;
+  auto& s = settings();
+  auto now = clock_type::now();
+  clock_type::duration wait;
+  if (!output_.empty() && s.write_timeout.count() > 0)
+    wait = last_write_progress_ + s.write_timeout - now;
+  else if (s.idle_timeout.count() > 0)
+    wait = last_activity_ + s.idle_timeout - now;
+  else
+    return;
+  tick_pending_ = true;
+  delayed_send(this, std::max(wait, clock_type::duration{std::chrono::milliseconds(1)}),
+               tick_atom::value);
+}
+
+void connection_actor::handle_tick() {
+  tick_pending_ = false;
+  if (closed_)
+    return;
+  auto& s = settings();
+  auto now = clock_type::now();
+  if (!output_.empty()) {
+    if (s.write_timeout.count() > 0 && now - last_write_progress_ >= s.write_timeout) {
+      close_now(close_reason::write_timeout);
+      return;
+    }
+  } else if (s.idle_timeout.count() > 0 && now - last_activity_ >= s.idle_timeout) {
+    close_now(close_reason::idle_timeout);
+    return;
+  }
+  schedule_tick();
+}
+
+void connection_actor::begin_shutdown() {
+  if (closing())
+    return;
+  delayed_send(this, settings().shutdown_timeout, deadline_atom::value);
+  close_after_flush(close_reason::shutdown);
+}
+
+void connection_actor::release_input_buffer() noexcept {
+  std::string{}.swap(unconsumed_);
+}
+
+} // namespace warren

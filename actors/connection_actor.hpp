@@ -1,0 +1,100 @@
+#pragma once
+
+#include "actors/connection_context.hpp"
+#include "transport/output_queue.hpp"
+#include "transport/stream.hpp"
+
+#include <caf/event_based_actor.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace warren {
+
+/// One network connection as an actor: it owns its stream, reads on readiness into a
+/// per-thread scratch buffer, hands the bytes to its protocol (a subclass), and writes the
+/// protocol's output in order. Idle, it holds no buffer. When pending output passes the
+/// high-water mark it stops reading until the peer drains it (backpressure). Timers close it
+/// when idle or when the peer stops reading; `shutdown_atom` flushes and closes it.
+///
+/// Subclasses implement the protocol: `consume` takes bytes and `make_protocol_behavior`
+/// adds message handlers (including the user's behaviour).
+/// @warning Only the actor itself calls its member functions (from its own handlers).
+class connection_actor : public caf::event_based_actor {
+public:
+  connection_actor(caf::actor_config& cfg, std::unique_ptr<transport::stream> stream,
+                   connection_context_ptr context);
+
+  ~connection_actor() override;
+
+  /// Queues bytes for the peer; they leave in the order written.
+  void write_bytes(std::string_view bytes);
+
+  /// Queues an owned buffer for the peer (large buffers are not copied).
+  void write_bytes(std::string&& bytes);
+
+  /// Queues two byte ranges as one unit (e.g. a header and its payload): they are never
+  /// flushed apart by this call.
+  void write_bytes(std::string_view head, std::string_view body);
+
+  /// Stops reading, flushes pending output, then closes.
+  void close_after_flush(close_reason reason);
+
+  /// Closes at once, dropping pending output. Safe to call more than once.
+  void close_now(close_reason reason);
+
+  /// True once the connection closed or is flushing before it closes.
+  bool closing() const noexcept { return closed_ || closing_after_flush_; }
+
+  const connection_settings& settings() const noexcept { return context_->settings; }
+
+  engine_stats& stats() const noexcept { return *context_->stats; }
+
+protected:
+  /// The protocol: consumes a prefix of `[data, data + size)` and returns its length; the
+  /// rest comes back with more bytes later. May write, and may close (then return anything).
+  virtual std::size_t consume(const char* data, std::size_t size) = 0;
+
+  /// The protocol's and the user's message handlers.
+  virtual caf::behavior make_protocol_behavior() = 0;
+
+  /// Called once when the peer has sent everything (EOF) and all of it was consumed.
+  /// The default closes after flushing.
+  virtual void on_peer_eof();
+
+  caf::behavior make_behavior() final;
+
+  void on_exit() override;
+
+private:
+  void handle_readable();
+  void handle_writable();
+  void handle_tick();
+  void begin_shutdown();
+  void feed(const char* data, std::size_t size);
+  void flush_output();
+  void arm_read();
+  void schedule_tick();
+  void release_input_buffer() noexcept;
+
+  std::unique_ptr<transport::stream> stream_;
+  connection_context_ptr context_;
+  /// Bytes of a partial message, kept between reads; empty (and unallocated) otherwise.
+  std::string unconsumed_;
+  transport::output_queue output_;
+  std::chrono::steady_clock::time_point last_activity_;
+  std::chrono::steady_clock::time_point last_write_progress_;
+  close_reason pending_close_reason_ = close_reason::peer_closed;
+  bool closed_ = false;
+  bool closing_after_flush_ = false;
+  bool read_armed_ = false;
+  bool write_armed_ = false;
+  bool reading_paused_ = false;  ///< backpressure: output above the high-water mark
+  bool reading_done_ = false;    ///< EOF, shutdown or close: never read again
+  bool in_read_batch_ = false;   ///< writes wait for one flush at the end of the batch
+  bool tick_pending_ = false;
+};
+
+} // namespace warren

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "actors/engine_stats.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace warren {
+
+class config;
+
+/// Per-connection limits and timeouts, read once from the config.
+struct connection_settings {
+  /// Close after this long without traffic (zero: never).
+  std::chrono::milliseconds idle_timeout{60000};
+  /// Close when pending output makes no progress for this long (zero: never).
+  std::chrono::milliseconds write_timeout{30000};
+  /// Graceful shutdown: how long pending output may take to flush.
+  std::chrono::milliseconds shutdown_timeout{5000};
+  /// Stop reading while more output than this is pending.
+  std::size_t output_high_water_bytes = 1u << 20;
+  /// Largest frame payload a framed connection accepts.
+  std::uint32_t max_frame_size = 1u << 20;
+
+  static connection_settings from(const config& cfg);
+};
+
+/// What every connection of one engine shares: settings and counters. Immutable settings,
+/// atomic counters, so any actor on any thread may use it.
+struct connection_context {
+  connection_settings settings;
+  std::shared_ptr<engine_stats> stats;
+};
+
+using connection_context_ptr = std::shared_ptr<const connection_context>;
+
+} // namespace warren

@@ -1,0 +1,109 @@
+#include "actors/engine.hpp"
+
+#include "actors/atoms.hpp"
+
+#include <caf/all.hpp>
+
+#include <asio/signal_set.hpp>
+
+#include <csignal>
+
+namespace warren {
+
+connection_settings connection_settings::from(const config& cfg) {
+  connection_settings s;
+  s.idle_timeout = std::chrono::milliseconds(cfg.idle_timeout_ms);
+  s.write_timeout = std::chrono::milliseconds(cfg.write_timeout_ms);
+  s.shutdown_timeout = std::chrono::milliseconds(cfg.shutdown_timeout_ms);
+  s.output_high_water_bytes = cfg.output_high_water_bytes;
+  s.max_frame_size = static_cast<std::uint32_t>(cfg.max_frame_size);
+  return s;
+}
+
+engine::engine(caf::actor_system& sys, const config& cfg) : sys_(sys), cfg_(cfg) {
+  std::signal(SIGPIPE, SIG_IGN);  // a peer that vanished is an error code, not a signal
+  auto context = std::make_shared<connection_context>();
+  context->settings = connection_settings::from(cfg);
+  context->stats = std::make_shared<engine_stats>();
+  context_ = std::move(context);
+  reactors_ = std::make_unique<transport::reactor_pool>(sys, cfg.reactor_threads);
+}
+
+engine::~engine() {
+  shutdown();
+  reactors_->stop();
+}
+
+caf::expected<server_info> engine::serve_framed(framed_behavior_factory factory) {
+  return serve_framed(cfg_.host, cfg_.port, std::move(factory));
+}
+
+caf::expected<server_info> engine::serve_framed(const std::string& host, std::uint16_t port,
+                                                framed_behavior_factory factory) {
+  auto context = context_;
+  return serve(host, port,
+               [factory, context](caf::local_actor& spawner,
+                                  std::unique_ptr<transport::stream> stream) {
+                 return spawner.spawn<framed_connection>(std::move(stream), context, factory);
+               });
+}
+
+caf::expected<server_info> engine::serve(const std::string& host, std::uint16_t port,
+                                         connection_spawner spawner) {
+  std::error_code ec;
+  auto acceptor = std::make_unique<transport::acceptor>(reactors_->next().context(), host, port,
+                                                        cfg_.backlog, ec);
+  if (ec)
+    return caf::make_error(caf::sec::cannot_open_port,
+                           "cannot listen on " + host + ":" + std::to_string(port) + ": "
+                             + ec.message());
+  auto bound_port = acceptor->local_endpoint().port();
+  auto listener = sys_.spawn<listener_actor>(std::move(acceptor), reactors_.get(),
+                                             std::move(spawner), context_,
+                                             cfg_.max_connections);
+  listeners_.push_back(listener);
+  return server_info{listener, host, bound_port};
+}
+
+caf::actor engine::attach_framed(std::unique_ptr<transport::stream> stream,
+                                 framed_behavior_factory factory) {
+  return sys_.spawn<framed_connection>(std::move(stream), context_, std::move(factory));
+}
+
+int engine::run_until_signal() {
+  asio::io_context signals_io;
+  asio::signal_set signals{signals_io, SIGINT, SIGTERM};
+  signals.async_wait([](const asio::error_code&, int) {});
+  signals_io.run_one();
+  shutdown();
+  return 0;
+}
+
+void engine::shutdown() {
+  if (shut_down_)
+    return;
+  shut_down_ = true;
+  caf::scoped_actor self{sys_};
+  for (auto& listener : listeners_) {
+    self->monitor(listener);
+    self->send(listener, shutdown_atom::value);
+  }
+  // Each connection closes by itself at its shutdown deadline; allow for that plus slack.
+  auto deadline = std::chrono::steady_clock::now() + context_->settings.shutdown_timeout
+                  + std::chrono::seconds(5);
+  for (size_t pending = listeners_.size(); pending > 0;) {
+    auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero())
+      break;
+    self->receive([&](caf::down_msg&) { --pending; },
+                  caf::after(std::chrono::duration_cast<std::chrono::milliseconds>(left)) >>
+                    [&] { pending = 0; });
+  }
+  listeners_.clear();
+}
+
+void send_frame(const caf::actor& connection, frame f) {
+  caf::anon_send(connection, write_atom::value, std::move(f));
+}
+
+} // namespace warren

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace warren {
+
+/// Why a connection ended.
+enum class close_reason : std::uint8_t {
+  peer_closed,     ///< the peer closed its side and all output was delivered
+  io_error,        ///< reset, broken pipe or another socket error
+  idle_timeout,    ///< no traffic for idle-timeout-ms
+  write_timeout,   ///< the peer read none of the pending output for write-timeout-ms
+  protocol_error,  ///< the peer broke the protocol (e.g. an oversize frame)
+  handler_error,   ///< the user's behaviour threw or could not handle a message
+  shutdown,        ///< graceful engine shutdown
+  closed_by_user,  ///< the behaviour or another actor asked for it
+  count_
+};
+
+/// A printable name for `reason` (snake_case, as in /stats output).
+const char* to_string(close_reason reason);
+
+/// Counters of one engine, shared by its listeners and connections.
+/// Thread-safe: every field is a relaxed atomic; readers get a consistent-enough snapshot.
+struct engine_stats {
+  using counter = std::atomic<std::uint64_t>;
+
+  counter accepted{0};         ///< connections accepted and given an actor
+  counter refused{0};          ///< closed at once because max-connections was reached
+  counter accept_paused{0};    ///< times accepting paused for lack of file descriptors
+  counter open{0};             ///< connections whose actor is alive
+  std::array<counter, static_cast<std::size_t>(close_reason::count_)> closed{};
+  counter bytes_in{0};
+  counter bytes_out{0};
+  counter frames_in{0};
+  counter frames_out{0};
+
+  void count_close(close_reason reason) noexcept {
+    closed[static_cast<std::size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
+  }
+
+  std::uint64_t closed_by(close_reason reason) const noexcept {
+    return closed[static_cast<std::size_t>(reason)].load(std::memory_order_relaxed);
+  }
+
+  /// The counters as one JSON object.
+  std::string to_json() const;
+};
+
+} // namespace warren

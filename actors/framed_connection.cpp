@@ -1,0 +1,74 @@
+#include "actors/framed_connection.hpp"
+
+#include "actors/atoms.hpp"
+#include "protocols/framing/decoder.hpp"
+
+#include <caf/message_handler.hpp>
+
+namespace warren {
+
+framed_connection::framed_connection(caf::actor_config& cfg,
+                                     std::unique_ptr<transport::stream> stream,
+                                     connection_context_ptr context,
+                                     framed_behavior_factory factory)
+  : connection_actor(cfg, std::move(stream), std::move(context)), factory_(std::move(factory)) {}
+
+void framed_connection::write(std::string_view payload) {
+  char header[framing::header_size];
+  framing::write_length(header, static_cast<std::uint32_t>(payload.size()));
+  write_bytes(std::string_view{header, sizeof(header)}, payload);
+  stats().frames_out.fetch_add(1, std::memory_order_relaxed);
+}
+
+caf::behavior framed_connection::make_protocol_behavior() {
+  user_behavior_ = factory_(this);
+  caf::message_handler protocol_handlers{
+    [this](write_atom, const frame& f) { write(f); },
+  };
+  return protocol_handlers.or_else(user_behavior_);
+}
+
+std::size_t framed_connection::consume(const char* data, std::size_t size) {
+  std::size_t used = 0;
+  while (!closing()) {
+    auto step = framing::next_frame(data + used, size - used, settings().max_frame_size);
+    if (step.status == framing::decode_step::need_more)
+      break;
+    if (step.status == framing::decode_step::oversize) {
+      close_now(close_reason::protocol_error);
+      break;
+    }
+    used += step.consumed;
+    if (!dispatch(step.payload))
+      break;
+  }
+  return used;
+}
+
+bool framed_connection::dispatch(std::string_view payload) {
+  stats().frames_in.fetch_add(1, std::memory_order_relaxed);
+  auto msg = caf::make_message(frame{std::string{payload}});
+  caf::optional<caf::message> result;
+  try {
+    result = user_behavior_(msg);
+  } catch (...) {
+    close_now(close_reason::handler_error);
+    return false;
+  }
+  if (!result) {  // the behaviour has no handler for frames: they would be lost silently
+    close_now(close_reason::handler_error);
+    return false;
+  }
+  if (closing())
+    return false;
+  auto& reply = *result;
+  if (reply.match_elements<frame>())
+    write(reply.get_as<frame>(0));
+  else if (reply.match_elements<std::string>())
+    write(std::string_view{reply.get_as<std::string>(0)});
+  else if (reply.match_elements<caf::error>())
+    close_now(close_reason::handler_error);
+  return !closing();
+}
+
+} // namespace warren

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "actors/connection_actor.hpp"
+#include "protocols/framing/frame.hpp"
+
+#include <caf/behavior.hpp>
+
+#include <functional>
+#include <string_view>
+
+namespace warren {
+
+class framed_connection;
+
+/// Makes the behaviour of one framed connection; called once per connection, on its actor.
+using framed_behavior_factory = std::function<caf::behavior(framed_connection*)>;
+
+/// A connection speaking length-prefixed framing, running a behaviour the user writes.
+///
+/// - Each frame from the peer is handed to the user's behaviour as a `warren::frame`
+///   message, in order, on this actor. If the handler returns a `frame` (or a
+///   `std::string` payload), it is sent back to the peer; returning nothing sends nothing.
+///   Handlers may also call write() at any time, e.g. after asking other actors.
+/// - Any actor may send `(write_atom, frame)` to the connection to send a frame to the peer,
+///   or `close_atom` to close it after pending output; other messages go to the user's
+///   behaviour as for any CAF actor.
+/// - A frame announcing more than max-frame-size bytes closes the connection (protocol error).
+/// - A handler that throws, or a behaviour that has no handler for `frame`, closes this
+///   connection only (handler error).
+class framed_connection : public connection_actor {
+public:
+  framed_connection(caf::actor_config& cfg, std::unique_ptr<transport::stream> stream,
+                    connection_context_ptr context, framed_behavior_factory factory);
+
+  /// Sends one frame to the peer (after everything written before).
+  void write(std::string_view payload);
+
+  /// Sends one frame to the peer (after everything written before).
+  void write(const frame& f) { write(std::string_view{f.payload}); }
+
+  /// Flushes pending output, then closes the connection.
+  void close() { close_after_flush(close_reason::closed_by_user); }
+
+protected:
+  std::size_t consume(const char* data, std::size_t size) override;
+  caf::behavior make_protocol_behavior() override;
+
+private:
+  /// Runs the user's behaviour on one frame from the peer; false if the connection closed.
+  bool dispatch(std::string_view payload);
+
+  framed_behavior_factory factory_;
+  caf::behavior user_behavior_;
+};
+
+} // namespace warren

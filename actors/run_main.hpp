@@ -1,0 +1,48 @@
+#pragma once
+
+#include "config/config.hpp"
+
+#include <caf/actor_system.hpp>
+
+#include <iostream>
+#include <type_traits>
+
+namespace warren {
+
+/// A program's main: parses the command line and config file (`--config-file=PATH`, CAF's
+/// default `caf-application.ini` in the working directory; config/warren.ini is the commented
+/// default) into `Config`, answers `--help`, refuses invalid options with exit code 2, then
+/// runs `body(sys, cfg)` and returns its exit code.
+/// Unlike CAF_MAIN, the body decides the exit code (e.g. 1 when the port is taken).
+template <class Config = config, class Body>
+int run_main(int argc, char** argv, Body body) {
+  static_assert(std::is_base_of<config, Config>::value, "Config must derive from warren::config");
+  Config cfg;
+  if (auto err = cfg.parse(argc, argv)) {
+    std::cerr << argv[0] << ": invalid option or config file: "
+              << caf::actor_system_config::render(err) << " (see --help)" << std::endl;
+    return 2;
+  }
+  if (cfg.cli_helptext_printed) {
+    std::cerr << "scheduler options (all of them with --long-help):\n"
+                 "  --scheduler.max-threads=<uint64>   : worker threads running all actors "
+                 "(default: the core count)\n"
+                 "  --scheduler.policy=<atom>          : 'stealing' (default) or 'sharing'\n"
+                 "config file: every option above can also be set in an INI file; "
+                 "config/warren.ini is the commented default\n";
+    return 0;
+  }
+  if (!cfg.remainder.empty()) {
+    std::cerr << argv[0] << ": unexpected argument '" << cfg.remainder.front()
+              << "' (see --help)" << std::endl;
+    return 2;
+  }
+  if (auto problem = cfg.validate(); !problem.empty()) {
+    std::cerr << argv[0] << ": " << problem << std::endl;
+    return 2;
+  }
+  caf::actor_system sys{cfg};
+  return body(sys, static_cast<const Config&>(cfg));
+}
+
+} // namespace warren

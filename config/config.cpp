@@ -1,0 +1,51 @@
+#include "config/config.hpp"
+
+#include "protocols/framing/frame.hpp"
+
+#include <caf/config_option_adder.hpp>
+
+#include <thread>
+
+namespace warren {
+
+config::config() {
+  opt_group{custom_options_, "global"}
+    .add(host, "host", "address to listen on (default 127.0.0.1)")
+    .add(port, "port,p", "TCP port to listen on, 0 for an ephemeral one (default 7000)")
+    .add(reactor_threads, "reactor-threads", "asio reactors, each with a waiter thread (default 1)")
+    .add(backlog, "backlog", "listen(2) backlog (default 1024)")
+    .add(max_connections, "max-connections",
+         "open connections beyond this are closed at once (default 10000)")
+    .add(max_frame_size, "max-frame-size",
+         "largest frame payload in bytes; larger closes the connection (default 1048576)")
+    .add(idle_timeout_ms, "idle-timeout-ms",
+         "close a connection idle this long, 0 = never (default 60000)")
+    .add(write_timeout_ms, "write-timeout-ms",
+         "close a connection whose peer reads nothing this long, 0 = never (default 30000)")
+    .add(output_high_water_bytes, "output-high-water-bytes",
+         "stop reading while this much output is pending (default 1048576)")
+    .add(shutdown_timeout_ms, "shutdown-timeout-ms",
+         "on SIGINT/SIGTERM, time allowed to flush output (default 5000)");
+  // More scheduler threads than cores only adds hand-offs: default to the core count.
+  auto cores = std::max(1u, std::thread::hardware_concurrency());
+  set("scheduler.max-threads", static_cast<size_t>(cores));
+  add_message_type<frame>("warren::frame");
+}
+
+std::string config::validate() const {
+  if (host.empty())
+    return "--host must not be empty";
+  if (reactor_threads < 1 || reactor_threads > 64)
+    return "--reactor-threads must be between 1 and 64";
+  if (backlog < 1)
+    return "--backlog must be at least 1";
+  if (max_connections < 1)
+    return "--max-connections must be at least 1";
+  if (max_frame_size > 0xFFFFFFFFu)
+    return "--max-frame-size must fit in 32 bits (the frame header)";
+  if (output_high_water_bytes < 1024)
+    return "--output-high-water-bytes must be at least 1024";
+  return {};
+}
+
+} // namespace warren

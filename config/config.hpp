@@ -1,0 +1,44 @@
+#pragma once
+
+#include <caf/actor_system_config.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace warren {
+
+/// Every option of the engine with its default, in one place.
+/// Each can be set in the config file (`[global]` section, or none) or on the command line
+/// (`--port=8080`); `--help` lists them all. The scheduler's own options
+/// (`--scheduler.max-threads=N`, `[scheduler] max-threads=N`) scale the engine.
+class config : public caf::actor_system_config {
+public:
+  /// Address to listen on.
+  std::string host = "127.0.0.1";
+  /// TCP port to listen on; 0 picks an ephemeral port.
+  std::uint16_t port = 7000;
+  /// asio reactors (each one io_context with its own parked waiter thread).
+  std::size_t reactor_threads = 1;
+  /// listen(2) backlog.
+  int backlog = 1024;
+  /// Open connections beyond this are closed at once and counted as refused.
+  std::size_t max_connections = 10000;
+  /// Largest announced frame payload; a larger one closes the connection (protocol error).
+  std::size_t max_frame_size = 1u << 20;
+  /// Close a connection after this long without traffic (0: never).
+  std::size_t idle_timeout_ms = 60000;
+  /// Close a connection whose peer reads none of its pending output for this long (0: never).
+  std::size_t write_timeout_ms = 30000;
+  /// Stop reading from a connection while more than this many output bytes are pending.
+  std::size_t output_high_water_bytes = 1u << 20;
+  /// On SIGINT/SIGTERM, how long connections may flush pending output before they are cut.
+  std::size_t shutdown_timeout_ms = 5000;
+
+  config();
+
+  /// Checks values that CAF's parser cannot (ranges, relations); empty on success.
+  std::string validate() const;
+};
+
+} // namespace warren

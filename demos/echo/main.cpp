@@ -1,0 +1,26 @@
+// warren-echo: a length-prefixed echo server. Every frame a client sends comes back to it.
+//
+//   warren-echo --host=127.0.0.1 --port=7000 [--scheduler.max-threads=N] [--help]
+
+#include "actors/engine.hpp"
+#include "actors/run_main.hpp"
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+  return warren::run_main(argc, argv, [](caf::actor_system& sys, const warren::config& cfg) {
+    warren::engine engine{sys, cfg};
+    auto server = engine.serve_framed([](warren::framed_connection*) -> caf::behavior {
+      return {
+        [](const warren::frame& f) { return f; },
+      };
+    });
+    if (!server) {
+      std::cerr << "warren-echo: " << sys.render(server.error()) << std::endl;
+      return 1;
+    }
+    std::cout << "warren-echo listening on " << server->host << ':' << server->port
+              << std::endl;
+    return engine.run_until_signal();
+  });
+}

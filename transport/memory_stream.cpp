@@ -1,0 +1,160 @@
+#include "transport/memory_stream.hpp"
+
+#include "transport/readiness.hpp"
+
+#include <caf/actor_control_block.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <mutex>
+#include <string>
+
+namespace warren::transport {
+
+namespace {
+
+/// One direction of the pipe: bytes written by one side, read by the other.
+struct direction {
+  std::string bytes;
+  bool writer_done = false;  // shutdown_write or close by the writing side
+  bool reader_gone = false;  // close by the reading side
+  caf::strong_actor_ptr reader_waiting;
+  caf::strong_actor_ptr writer_waiting;
+};
+
+} // namespace
+
+struct memory_stream::pipe {
+  explicit pipe(std::size_t capacity) : capacity_bytes(capacity) {}
+  std::mutex mtx;
+  std::size_t capacity_bytes;
+  direction dirs[2];  // dirs[s]: bytes that side s reads
+};
+
+memory_stream::memory_stream(std::shared_ptr<pipe> shared, int side)
+  : pipe_(std::move(shared)), side_(side) {}
+
+memory_stream::~memory_stream() {
+  close();
+}
+
+io_result memory_stream::read_some(char* data, std::size_t size) {
+  caf::strong_actor_ptr wake_writer;
+  io_result result{io_result::would_block};
+  {
+    std::lock_guard<std::mutex> guard{pipe_->mtx};
+    auto& in = pipe_->dirs[side_];
+    if (in.reader_gone)
+      return {io_result::failed, 0, EBADF};
+    if (!in.bytes.empty()) {
+      auto n = std::min(size, in.bytes.size());
+      in.bytes.copy(data, n);
+      in.bytes.erase(0, n);
+      if (in.bytes.empty())
+        std::string{}.swap(in.bytes);  // an idle pipe holds no buffer
+      wake_writer = std::move(in.writer_waiting);
+      result = {io_result::ok, n};
+    } else if (in.writer_done) {
+      result = {io_result::eof};
+    }
+  }
+  if (wake_writer)
+    notify_writable(wake_writer);
+  return result;
+}
+
+io_result memory_stream::write_some(const iovec* buffers, std::size_t count) {
+  caf::strong_actor_ptr wake_reader;
+  io_result result{io_result::would_block};
+  {
+    std::lock_guard<std::mutex> guard{pipe_->mtx};
+    auto& out = pipe_->dirs[1 - side_];
+    if (out.writer_done || out.reader_gone)
+      return {io_result::failed, 0, EPIPE};
+    std::size_t written = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      auto space = pipe_->capacity_bytes - out.bytes.size();
+      auto n = std::min(space, buffers[i].iov_len);
+      out.bytes.append(static_cast<const char*>(buffers[i].iov_base), n);
+      written += n;
+      if (n < buffers[i].iov_len)
+        break;
+    }
+    if (written > 0 || count == 0) {
+      result = {io_result::ok, written};
+      wake_reader = std::move(out.reader_waiting);
+    }
+  }
+  if (wake_reader)
+    notify_readable(wake_reader);
+  return result;
+}
+
+void memory_stream::wait_readable(const caf::strong_actor_ptr& owner) {
+  {
+    std::lock_guard<std::mutex> guard{pipe_->mtx};
+    auto& in = pipe_->dirs[side_];
+    if (in.bytes.empty() && !in.writer_done && !in.reader_gone) {
+      in.reader_waiting = owner;
+      return;
+    }
+  }
+  notify_readable(owner);
+}
+
+void memory_stream::wait_writable(const caf::strong_actor_ptr& owner) {
+  {
+    std::lock_guard<std::mutex> guard{pipe_->mtx};
+    auto& out = pipe_->dirs[1 - side_];
+    if (out.bytes.size() >= pipe_->capacity_bytes && !out.reader_gone && !out.writer_done) {
+      out.writer_waiting = owner;
+      return;
+    }
+  }
+  notify_writable(owner);
+}
+
+void memory_stream::shutdown_write() noexcept {
+  caf::strong_actor_ptr wake_reader;
+  {
+    std::lock_guard<std::mutex> guard{pipe_->mtx};
+    auto& out = pipe_->dirs[1 - side_];
+    out.writer_done = true;
+    wake_reader = std::move(out.reader_waiting);
+  }
+  if (wake_reader)
+    notify_readable(wake_reader);
+}
+
+void memory_stream::close() noexcept {
+  if (!pipe_)
+    return;
+  caf::strong_actor_ptr wake_reader;
+  caf::strong_actor_ptr wake_writer;
+  {
+    std::lock_guard<std::mutex> guard{pipe_->mtx};
+    auto& in = pipe_->dirs[side_];
+    auto& out = pipe_->dirs[1 - side_];
+    if (in.reader_gone)
+      return;
+    in.reader_gone = true;
+    std::string{}.swap(in.bytes);
+    in.reader_waiting = nullptr;
+    wake_writer = std::move(in.writer_waiting);  // the peer's writes now fail
+    out.writer_done = true;
+    out.writer_waiting = nullptr;
+    wake_reader = std::move(out.reader_waiting);  // the peer reads EOF
+  }
+  if (wake_reader)
+    notify_readable(wake_reader);
+  if (wake_writer)
+    notify_writable(wake_writer);
+}
+
+std::pair<std::unique_ptr<memory_stream>, std::unique_ptr<memory_stream>>
+make_memory_stream_pair(std::size_t capacity_bytes) {
+  auto shared = std::make_shared<memory_stream::pipe>(capacity_bytes);
+  return {std::make_unique<memory_stream>(shared, 0), std::make_unique<memory_stream>(shared, 1)};
+}
+
+} // namespace warren::transport

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <caf/fwd.hpp>
+#include <caf/intrusive_ptr.hpp>
+
+#include <asio/io_context.hpp>
+
+#include <memory>
+
+namespace warren::transport {
+
+/// Turns socket readiness into messages for connection actors.
+///
+/// One asio io_context (epoll). While there is work, the reactor is a job on CAF's scheduler:
+/// each turn runs `io_context::poll()` on a worker thread, whose completion handlers only send
+/// `readable`/`writable` messages, then yields to the actors it woke and polls again. When a
+/// poll finds nothing, the io_context is handed to a parked waiter thread that blocks in
+/// `run_one()` and puts the reactor back on the scheduler once something is ready. So readiness
+/// handling stays on the scheduler's threads under load, and an idle engine burns no CPU.
+///
+/// @warning stop() must run before the actor system shuts down its scheduler, and every socket
+///          registered with context() must be destroyed before the reactor is.
+class reactor {
+public:
+  explicit reactor(caf::actor_system& sys);
+  ~reactor();
+
+  reactor(const reactor&) = delete;
+  reactor& operator=(const reactor&) = delete;
+
+  /// The io_context that sockets register with. Thread-safe to register from any thread.
+  asio::io_context& context() noexcept { return *io_; }
+
+  /// Stops polling and joins the waiter thread. Idempotent.
+  void stop();
+
+  class poller;
+
+private:
+  std::unique_ptr<asio::io_context> io_;
+  caf::intrusive_ptr<poller> poller_;
+};
+
+} // namespace warren::transport

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include <cstddef>
+#include <sys/uio.h>
+
+namespace warren::transport {
+
+/// What a non-blocking read or write did.
+struct io_result {
+  enum status_t {
+    /// `bytes` moved (> 0 for reads; >= 0 for writes).
+    ok,
+    /// Nothing can move now; wait for readiness.
+    would_block,
+    /// The peer closed its side (reads only).
+    eof,
+    /// The stream failed; `error` holds the errno value.
+    failed,
+  };
+  status_t status;
+  std::size_t bytes = 0;
+  int error = 0;
+};
+
+/// A non-blocking byte stream, owned by exactly one actor.
+/// @warning Not thread-safe: only the owning actor calls these, one call at a time. Readiness
+///          arrives later as a message to the actor handle passed to wait_readable/wait_writable.
+class stream {
+public:
+  virtual ~stream() = default;
+
+  /// Reads up to `size` bytes into `data` without blocking.
+  virtual io_result read_some(char* data, std::size_t size) = 0;
+
+  /// Writes as much of `count` buffers as the peer takes now, in order, without blocking.
+  virtual io_result write_some(const iovec* buffers, std::size_t count) = 0;
+
+  /// Sends one `readable_atom` to `owner` once a read may make progress. At most one readable
+  /// wait is pending; the message never arrives after close().
+  virtual void wait_readable(const caf::strong_actor_ptr& owner) = 0;
+
+  /// Sends one `writable_atom` to `owner` once a write may make progress, like wait_readable.
+  virtual void wait_writable(const caf::strong_actor_ptr& owner) = 0;
+
+  /// Half-closes: the peer reads EOF after the bytes already written.
+  virtual void shutdown_write() noexcept = 0;
+
+  /// Closes the stream; pending waits are dropped. Idempotent.
+  virtual void close() noexcept = 0;
+};
+
+} // namespace warren::transport

@@ -1,0 +1,95 @@
+#include "transport/tcp_stream.hpp"
+
+#include "transport/readiness.hpp"
+
+#include <caf/actor_control_block.hpp>
+
+#include <cerrno>
+#include <climits>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace warren::transport {
+
+tcp_stream::tcp_stream(asio::io_context& io, const asio::ip::tcp& protocol, int fd,
+                       std::error_code& ec)
+  : socket_(io.get_executor()) {
+  asio::error_code aec;
+  socket_.assign(protocol, fd, aec);
+  if (aec) {
+    ::close(fd);
+    ec = aec;
+    return;
+  }
+  // The descriptor came from accept4(SOCK_NONBLOCK); tell asio so it never toggles it.
+  socket_.non_blocking(true, aec);
+  ec = aec;
+}
+
+tcp_stream::~tcp_stream() {
+  close();
+}
+
+io_result tcp_stream::read_some(char* data, std::size_t size) {
+  for (;;) {
+    auto n = ::recv(socket_.native_handle(), data, size, 0);
+    if (n > 0)
+      return {io_result::ok, static_cast<std::size_t>(n)};
+    if (n == 0)
+      return {io_result::eof};
+    if (errno == EINTR)
+      continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+      return {io_result::would_block};
+    return {io_result::failed, 0, errno};
+  }
+}
+
+io_result tcp_stream::write_some(const iovec* buffers, std::size_t count) {
+  msghdr msg{};
+  msg.msg_iov = const_cast<iovec*>(buffers);
+  msg.msg_iovlen = std::min<std::size_t>(count, IOV_MAX);
+  for (;;) {
+    auto n = ::sendmsg(socket_.native_handle(), &msg, MSG_NOSIGNAL);
+    if (n >= 0)
+      return {io_result::ok, static_cast<std::size_t>(n)};
+    if (errno == EINTR)
+      continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+      return {io_result::would_block};
+    return {io_result::failed, 0, errno};
+  }
+}
+
+void tcp_stream::wait_readable(const caf::strong_actor_ptr& owner) {
+  socket_.async_wait(asio::socket_base::wait_read, [owner](const asio::error_code& ec) {
+    if (ec != asio::error::operation_aborted)
+      notify_readable(owner);
+  });
+}
+
+void tcp_stream::wait_writable(const caf::strong_actor_ptr& owner) {
+  socket_.async_wait(asio::socket_base::wait_write, [owner](const asio::error_code& ec) {
+    if (ec != asio::error::operation_aborted)
+      notify_writable(owner);
+  });
+}
+
+void tcp_stream::shutdown_write() noexcept {
+  if (socket_.is_open())
+    ::shutdown(socket_.native_handle(), SHUT_WR);
+}
+
+void tcp_stream::close() noexcept {
+  asio::error_code ignored;
+  socket_.close(ignored);
+}
+
+void tcp_stream::set_no_delay(int fd) noexcept {
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+} // namespace warren::transport

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "transport/stream.hpp"
+
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+
+namespace warren::transport {
+
+/// A connected TCP socket in non-blocking mode, registered with one reactor's io_context.
+/// Reads and writes are direct system calls; asio is used only for readiness (async_wait).
+class tcp_stream final : public stream {
+public:
+  using socket_type = asio::basic_stream_socket<asio::ip::tcp, asio::io_context::executor_type>;
+
+  /// Takes ownership of the connected descriptor `fd`. On failure (for example when the reactor
+  /// cannot register it) `ec` is set and the descriptor is closed.
+  tcp_stream(asio::io_context& io, const asio::ip::tcp& protocol, int fd, std::error_code& ec);
+
+  ~tcp_stream() override;
+
+  io_result read_some(char* data, std::size_t size) override;
+  io_result write_some(const iovec* buffers, std::size_t count) override;
+  void wait_readable(const caf::strong_actor_ptr& owner) override;
+  void wait_writable(const caf::strong_actor_ptr& owner) override;
+  void shutdown_write() noexcept override;
+  void close() noexcept override;
+
+  /// Sets TCP_NODELAY (every response goes out at once; no Nagle/delayed-ACK stalls).
+  static void set_no_delay(int fd) noexcept;
+
+private:
+  socket_type socket_;
+};
+
+} // namespace warren::transport
