@@ -1,0 +1,6 @@
+add_library(warren_test_support STATIC support/test_client.cpp support/server_process.cpp)
+target_include_directories(warren_test_support PUBLIC ${PROJECT_SOURCE_DIR})
+target_link_libraries(warren_test_support PRIVATE warren_warnings)
+
+warren_add_test(NAME framed_connection_test SOURCES actors/framed_connection_test.cpp
+                LIBS warren_actors warren_test_support LABELS actors)

@@ -1,0 +1,269 @@
+#define BOOST_TEST_MODULE framed_connection
+#include <boost/test/unit_test.hpp>
+
+#include "actors/atoms.hpp"
+#include "actors/engine.hpp"
+#include "tests/support/test_client.hpp"
+#include "transport/memory_stream.hpp"
+
+#include <caf/all.hpp>
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+using namespace warren;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// The test's end of an in-memory connection, used from the test thread by polling.
+struct peer {
+  std::unique_ptr<transport::memory_stream> end;
+
+  /// Writes everything, waiting (bounded) while the pipe is full. False on failure.
+  bool write_all(std::string_view bytes, std::chrono::milliseconds deadline = test::generous) {
+    auto until = std::chrono::steady_clock::now() + deadline;
+    while (!bytes.empty()) {
+      iovec v{const_cast<char*>(bytes.data()), bytes.size()};
+      auto r = end->write_some(&v, 1);
+      if (r.status == transport::io_result::ok) {
+        bytes.remove_prefix(r.bytes);
+        continue;
+      }
+      if (r.status != transport::io_result::would_block
+          || std::chrono::steady_clock::now() > until)
+        return false;
+      std::this_thread::sleep_for(1ms);
+    }
+    return true;
+  }
+
+  /// Reads until `n` bytes arrived, EOF, or the deadline.
+  std::string read(std::size_t n, std::chrono::milliseconds deadline = test::generous) {
+    auto until = std::chrono::steady_clock::now() + deadline;
+    std::string out;
+    char buf[65536];
+    while (out.size() < n && std::chrono::steady_clock::now() < until) {
+      auto r = end->read_some(buf, std::min(sizeof(buf), n - out.size()));
+      if (r.status == transport::io_result::ok)
+        out.append(buf, r.bytes);
+      else if (r.status == transport::io_result::would_block)
+        std::this_thread::sleep_for(1ms);
+      else
+        break;
+    }
+    return out;
+  }
+
+  /// True once the other side closed (EOF or failure) within the deadline.
+  bool closed(std::chrono::milliseconds deadline = test::generous) {
+    auto until = std::chrono::steady_clock::now() + deadline;
+    char buf[4096];
+    while (std::chrono::steady_clock::now() < until) {
+      auto r = end->read_some(buf, sizeof(buf));
+      if (r.status == transport::io_result::eof || r.status == transport::io_result::failed)
+        return true;
+      if (r.status == transport::io_result::would_block)
+        std::this_thread::sleep_for(1ms);
+    }
+    return false;
+  }
+};
+
+struct fixture {
+  config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  std::unique_ptr<engine> eng;
+
+  fixture() {
+    cfg.set("scheduler.max-threads", size_t{2});
+    cfg.idle_timeout_ms = 0;
+  }
+
+  void start() {
+    sys = std::make_unique<caf::actor_system>(cfg);
+    eng = std::make_unique<engine>(*sys, cfg);
+  }
+
+  ~fixture() {
+    eng.reset();
+    sys.reset();
+  }
+
+  peer attach(framed_behavior_factory factory, std::size_t capacity = 64 * 1024) {
+    if (!eng)
+      start();
+    auto [server_end, client_end] = transport::make_memory_stream_pair(capacity);
+    eng->attach_framed(std::move(server_end), std::move(factory));
+    return peer{std::move(client_end)};
+  }
+
+  /// Waits (bounded) until `pred` holds.
+  template <class Pred>
+  bool eventually(Pred pred) {
+    auto until = std::chrono::steady_clock::now() + test::generous;
+    while (!pred()) {
+      if (std::chrono::steady_clock::now() > until)
+        return false;
+      std::this_thread::sleep_for(2ms);
+    }
+    return true;
+  }
+};
+
+framed_behavior_factory echo() {
+  return [](framed_connection*) -> caf::behavior {
+    return {[](const frame& f) { return f; }};
+  };
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(echoes_frames_written_in_random_splits, fixture) {
+  auto p = attach(echo());
+  std::mt19937 rng{42};
+  std::string wire;
+  for (int i = 0; i < 500; ++i)
+    wire += test::encode_frame("frame-" + std::to_string(i) + std::string(i % 37, 'z'));
+  wire += test::encode_frame("");
+  for (std::size_t pos = 0; pos < wire.size();) {
+    auto n = std::min<std::size_t>(wire.size() - pos, 1 + rng() % 50);
+    BOOST_REQUIRE(p.write_all(std::string_view{wire}.substr(pos, n)));
+    pos += n;
+  }
+  BOOST_TEST(p.read(wire.size()) == wire);
+}
+
+BOOST_FIXTURE_TEST_CASE(oversize_frame_closes_with_protocol_error, fixture) {
+  cfg.max_frame_size = 100;
+  auto p = attach(echo());
+  BOOST_REQUIRE(p.write_all(test::encode_frame("fine")));
+  BOOST_TEST(p.read(8) == test::encode_frame("fine"));
+  BOOST_REQUIRE(p.write_all(test::encode_frame(std::string(101, 'x'))));
+  BOOST_TEST(p.closed());
+  BOOST_TEST(eventually([&] { return eng->stats().closed_by(close_reason::protocol_error) == 1; }));
+}
+
+BOOST_FIXTURE_TEST_CASE(throwing_handler_closes_only_its_connection, fixture) {
+  auto factory = [](framed_connection*) -> caf::behavior {
+    return {[](const frame& f) -> frame {
+      if (f.payload == "boom")
+        throw std::runtime_error("handler failed");
+      return f;
+    }};
+  };
+  auto bad = attach(factory);
+  auto good = attach(factory);
+  BOOST_REQUIRE(bad.write_all(test::encode_frame("boom")));
+  BOOST_TEST(bad.closed());
+  BOOST_REQUIRE(good.write_all(test::encode_frame("still here")));
+  BOOST_TEST(good.read(14) == test::encode_frame("still here"));
+  BOOST_TEST(eventually([&] { return eng->stats().closed_by(close_reason::handler_error) == 1; }));
+}
+
+BOOST_FIXTURE_TEST_CASE(behaviour_without_frame_handler_is_a_handler_error, fixture) {
+  auto p = attach([](framed_connection*) -> caf::behavior {
+    return {[](int x) { return x; }};
+  });
+  BOOST_REQUIRE(p.write_all(test::encode_frame("unhandled")));
+  BOOST_TEST(p.closed());
+}
+
+BOOST_FIXTURE_TEST_CASE(other_actors_write_frames_at_any_time, fixture) {
+  start();
+  auto [server_end, client_end] = transport::make_memory_stream_pair();
+  auto conn = eng->attach_framed(std::move(server_end), echo());
+  peer p{std::move(client_end)};
+  auto sender = sys->spawn([conn](caf::event_based_actor* self) {
+    for (int i = 0; i < 10; ++i)
+      self->send(conn, write_atom::value, frame{"push-" + std::to_string(i)});
+  });
+  std::string expected;
+  for (int i = 0; i < 10; ++i)
+    expected += test::encode_frame("push-" + std::to_string(i));
+  BOOST_TEST(p.read(expected.size()) == expected);
+  send_frame(conn, frame{"via helper"});
+  BOOST_TEST(p.read(14) == test::encode_frame("via helper"));
+  caf::anon_send(conn, close_atom::value);
+  BOOST_TEST(p.closed());
+}
+
+BOOST_FIXTURE_TEST_CASE(replies_can_come_later_through_write, fixture) {
+  start();
+  auto doubler = sys->spawn([]() -> caf::behavior {
+    return {[](const std::string& s) { return s + s; }};
+  });
+  auto p = attach([doubler](framed_connection* self) -> caf::behavior {
+    return {[=](const frame& f) {
+      self->request(doubler, caf::infinite, f.payload).then([=](const std::string& doubled) {
+        self->write(doubled);
+      });
+    }};
+  });
+  BOOST_REQUIRE(p.write_all(test::encode_frame("ab")));
+  BOOST_TEST(p.read(8) == test::encode_frame("abab"));
+  caf::anon_send_exit(doubler, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(idle_connection_times_out, fixture) {
+  cfg.idle_timeout_ms = 200;
+  auto p = attach(echo());
+  BOOST_TEST(p.closed());
+  BOOST_TEST(eventually([&] { return eng->stats().closed_by(close_reason::idle_timeout) == 1; }));
+}
+
+BOOST_FIXTURE_TEST_CASE(backpressure_stops_reading_until_the_peer_drains, fixture) {
+  cfg.output_high_water_bytes = 1024;
+  auto p = attach(echo(), 4096);
+  // The peer writes without reading: the server's output fills, it stops reading, and the
+  // pipe towards the server fills up too, so the peer's writes eventually block.
+  std::string wire;
+  for (int i = 0; i < 2000; ++i)
+    wire += test::encode_frame("payload-" + std::to_string(i) + std::string(90, '.'));
+  std::size_t pos = 0;
+  bool blocked = false;
+  for (int spins = 0; pos < wire.size() && spins < 3000; ++spins) {
+    iovec v{wire.data() + pos, wire.size() - pos};
+    auto r = p.end->write_some(&v, 1);
+    if (r.status == transport::io_result::ok) {
+      pos += r.bytes;
+      spins = 0;
+      continue;
+    }
+    std::this_thread::sleep_for(1ms);
+  }
+  blocked = pos < wire.size();
+  BOOST_TEST(blocked);
+  // Now read everything while writing the rest: nothing is lost, order is kept.
+  std::string received;
+  auto until = std::chrono::steady_clock::now() + test::generous;
+  char buf[65536];
+  while (received.size() < wire.size() && std::chrono::steady_clock::now() < until) {
+    if (pos < wire.size()) {
+      iovec v{wire.data() + pos, wire.size() - pos};
+      auto w = p.end->write_some(&v, 1);
+      if (w.status == transport::io_result::ok)
+        pos += w.bytes;
+    }
+    auto r = p.end->read_some(buf, sizeof(buf));
+    if (r.status == transport::io_result::ok)
+      received.append(buf, r.bytes);
+    else
+      std::this_thread::sleep_for(1ms);
+  }
+  BOOST_TEST(received.size() == wire.size());
+  BOOST_TEST((received == wire));
+}
+
+BOOST_FIXTURE_TEST_CASE(peer_half_close_still_gets_every_reply, fixture) {
+  auto p = attach(echo());
+  std::string wire;
+  for (int i = 0; i < 100; ++i)
+    wire += test::encode_frame("last words " + std::to_string(i));
+  BOOST_REQUIRE(p.write_all(wire));
+  p.end->shutdown_write();
+  BOOST_TEST(p.read(wire.size()) == wire);
+  BOOST_TEST(p.closed());
+  BOOST_TEST(eventually([&] { return eng->stats().closed_by(close_reason::peer_closed) == 1; }));
+}

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace warren::test {
+
+/// Every wait in a test is bounded by a deadline this generous, so a busy 2-core machine
+/// slows tests down instead of failing them.
+constexpr std::chrono::seconds generous{30};
+
+/// A blocking TCP client for tests, with deadlines on every wait. Loopback only.
+class test_client {
+public:
+  /// Connects to 127.0.0.1:`port`; throws on failure.
+  explicit test_client(std::uint16_t port);
+  ~test_client();
+
+  test_client(test_client&& other) noexcept;
+  test_client(const test_client&) = delete;
+  test_client& operator=(const test_client&) = delete;
+
+  /// Writes all bytes (blocking).
+  void send_all(std::string_view bytes);
+
+  /// Sends one length-prefixed frame.
+  void send_frame(std::string_view payload);
+
+  /// Reads exactly `n` bytes; nullopt on EOF, error or deadline.
+  std::optional<std::string> read_exact(std::size_t n,
+                                        std::chrono::milliseconds deadline = generous);
+
+  /// Reads one length-prefixed frame; nullopt on EOF, error or deadline.
+  std::optional<std::string> read_frame(std::chrono::milliseconds deadline = generous);
+
+  /// Reads whatever arrives until EOF or the deadline.
+  std::string read_until_eof(std::chrono::milliseconds deadline = generous);
+
+  /// True when the server closed the connection (EOF or reset) within the deadline.
+  bool wait_closed(std::chrono::milliseconds deadline = generous);
+
+  void shutdown_write();
+
+  int fd() const noexcept { return fd_; }
+
+private:
+  /// Waits until readable; false on deadline.
+  bool wait_readable(std::chrono::steady_clock::time_point until);
+
+  int fd_ = -1;
+};
+
+/// Encodes one frame (4-byte big-endian length + payload).
+std::string encode_frame(std::string_view payload);
+
+} // namespace warren::test

@@ -1,0 +1,83 @@
+#define BOOST_TEST_MODULE output_queue
+#include <boost/test/unit_test.hpp>
+
+#include "transport/memory_stream.hpp"
+#include "transport/output_queue.hpp"
+
+#include <string>
+
+using namespace warren::transport;
+
+namespace {
+
+std::string drain(stream& s) {
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    auto r = s.read_some(buf, sizeof(buf));
+    if (r.status != io_result::ok)
+      return out;
+    out.append(buf, r.bytes);
+  }
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(keeps_order_across_small_and_large_chunks) {
+  auto [server, client] = make_memory_stream_pair(1 << 22);
+  output_queue q;
+  std::string big(100000, 'B');
+  q.append(std::string_view{"one,"});
+  q.append(std::string{big});
+  q.append(std::string_view{",two"});
+  BOOST_TEST(q.size() == 4 + big.size() + 4);
+  auto r = q.flush(*server);
+  BOOST_TEST(r.status == io_result::ok);
+  BOOST_TEST(r.bytes == 4 + big.size() + 4);
+  BOOST_TEST(q.empty());
+  BOOST_TEST(drain(*client) == "one," + big + ",two");
+}
+
+BOOST_AUTO_TEST_CASE(partial_writes_resume_where_they_stopped) {
+  auto [server, client] = make_memory_stream_pair(7);  // the peer takes 7 bytes at a time
+  output_queue q;
+  std::string expected;
+  for (int i = 0; i < 50; ++i) {
+    auto piece = "piece-" + std::to_string(i) + ";";
+    q.append(std::string_view{piece});
+    expected += piece;
+  }
+  std::string received;
+  for (int rounds = 0; !q.empty() && rounds < 10000; ++rounds) {
+    auto r = q.flush(*server);
+    BOOST_TEST((r.status == io_result::ok || r.status == io_result::would_block));
+    received += drain(*client);
+  }
+  BOOST_TEST(q.empty());
+  BOOST_TEST(received == expected);
+}
+
+BOOST_AUTO_TEST_CASE(failed_peer_reports_failure_and_keeps_bytes) {
+  auto [server, client] = make_memory_stream_pair();
+  client->close();
+  output_queue q;
+  q.append(std::string_view{"lost"});
+  auto r = q.flush(*server);
+  BOOST_TEST(r.status == io_result::failed);
+  BOOST_TEST(q.size() == 4u);
+  q.clear();
+  BOOST_TEST(q.empty());
+}
+
+BOOST_AUTO_TEST_CASE(memory_stream_eof_after_shutdown_write) {
+  auto [a, b] = make_memory_stream_pair();
+  iovec v{const_cast<char*>("xy"), 2};
+  BOOST_TEST(a->write_some(&v, 1).bytes == 2u);
+  a->shutdown_write();
+  char buf[8];
+  auto r = b->read_some(buf, sizeof(buf));
+  BOOST_TEST(r.status == io_result::ok);
+  BOOST_TEST(r.bytes == 2u);
+  BOOST_TEST(b->read_some(buf, sizeof(buf)).status == io_result::eof);
+  BOOST_TEST(a->read_some(buf, sizeof(buf)).status == io_result::would_block);
+}
