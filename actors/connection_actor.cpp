@@ -52,7 +52,9 @@ caf::behavior connection_actor::make_behavior() {
     [this](transport::writable_atom) { handle_writable(); },
     [this](tick_atom) { handle_tick(); },
     [this](shutdown_atom) { begin_shutdown(); },
-    [this](deadline_atom) { close_now(close_reason::shutdown); },
+    [this](deadline_atom) {
+      close_now(closing_after_flush_ ? pending_close_reason_ : close_reason::shutdown);
+    },
     [this](close_atom) { close_after_flush(close_reason::closed_by_user); },
   };
   return io_handlers.or_else(make_protocol_behavior());
@@ -94,14 +96,45 @@ void connection_actor::close_after_flush(close_reason reason) {
   if (closing())
     return;
   reading_done_ = true;
-  if (output_.empty() && !in_read_batch_) {
-    close_now(reason);
-    return;
-  }
   closing_after_flush_ = true;
   pending_close_reason_ = reason;
-  if (!in_read_batch_)
+  if (in_read_batch_)
+    return;  // the batch's end flushes and finishes the close
+  if (output_.empty())
+    finish_graceful_close();
+  else
     flush_output();
+}
+
+void connection_actor::finish_graceful_close() {
+  if (closed_ || lingering_)
+    return;
+  if (peer_eof_) {  // nothing more can arrive: no reset can hit our output
+    close_now(pending_close_reason_);
+    return;
+  }
+  // Closing a socket with unread input makes the kernel send a reset, which can destroy
+  // output still in flight. So send FIN, then read and discard until the peer closes too, or
+  // the linger time is over.
+  lingering_ = true;
+  stream_->shutdown_write();
+  release_input_buffer();
+  delayed_send(this, linger_timeout, deadline_atom::value);
+  reading_done_ = false;
+  reading_paused_ = false;
+  arm_read();
+}
+
+void connection_actor::discard_input() {
+  auto buffer = scratch_buffer();
+  for (int i = 0; i < max_reads_per_turn; ++i) {
+    auto result = stream_->read_some(buffer, scratch_size);
+    if (result.status == transport::io_result::ok)
+      continue;
+    if (result.status != transport::io_result::would_block)
+      close_now(pending_close_reason_);  // EOF or error: the peer is done
+    return;
+  }
 }
 
 void connection_actor::close_now(close_reason reason) {
@@ -122,6 +155,11 @@ void connection_actor::on_peer_eof() {
 
 void connection_actor::handle_readable() {
   read_armed_ = false;
+  if (lingering_ && !closed_) {
+    discard_input();
+    arm_read();
+    return;
+  }
   if (reading_done_ || reading_paused_ || closed_)
     return;
   auto buffer = scratch_buffer();
@@ -146,6 +184,8 @@ void connection_actor::handle_readable() {
   in_read_batch_ = false;
   if (closed_)
     return;
+  if (eof)
+    peer_eof_ = true;
   if (eof && !reading_done_) {
     reading_done_ = true;
     release_input_buffer();  // a partial message can never complete now
@@ -153,7 +193,7 @@ void connection_actor::handle_readable() {
   }
   flush_output();
   if (closing_after_flush_ && output_.empty())
-    close_now(pending_close_reason_);
+    finish_graceful_close();
   arm_read();
 }
 
@@ -191,7 +231,7 @@ void connection_actor::flush_output() {
   switch (result.status) {
     case transport::io_result::ok:
       if (closing_after_flush_) {
-        close_now(pending_close_reason_);
+        finish_graceful_close();
         return;
       }
       if (reading_paused_) {

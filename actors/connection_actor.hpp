@@ -78,6 +78,12 @@ private:
   void arm_read();
   void schedule_tick();
   void release_input_buffer() noexcept;
+  void finish_graceful_close();
+  void discard_input();
+
+  /// After a graceful close sends FIN, how long to wait for the peer's FIN (see
+  /// finish_graceful_close) before closing anyway.
+  static constexpr std::chrono::seconds linger_timeout{2};
 
   std::unique_ptr<transport::stream> stream_;
   connection_context_ptr context_;
@@ -95,6 +101,8 @@ private:
   bool reading_done_ = false;    ///< EOF, shutdown or close: never read again
   bool in_read_batch_ = false;   ///< writes wait for one flush at the end of the batch
   bool tick_pending_ = false;
+  bool peer_eof_ = false;   ///< the peer sent FIN
+  bool lingering_ = false;  ///< FIN sent, discarding input until the peer's FIN
 };
 
 } // namespace warren

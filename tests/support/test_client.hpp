@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -57,3 +58,16 @@ private:
 std::string encode_frame(std::string_view payload);
 
 } // namespace warren::test
+
+namespace std {
+
+/// Lets Boost.Test print optional strings in failed assertions (found by ADL).
+inline std::ostream& boost_test_print_type(std::ostream& os, const std::optional<std::string>& x) {
+  if (!x)
+    return os << "<nothing>";
+  if (x->size() > 80)
+    return os << '"' << x->substr(0, 80) << "...\" (" << x->size() << " bytes)";
+  return os << '"' << *x << '"';
+}
+
+} // namespace std

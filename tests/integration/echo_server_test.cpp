@@ -1,0 +1,197 @@
+#define BOOST_TEST_MODULE echo_server
+#include <boost/test/unit_test.hpp>
+
+#include "tests/support/server_process.hpp"
+#include "tests/support/test_client.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <fcntl.h>
+#include <poll.h>
+#include <random>
+#include <sys/socket.h>
+#include <thread>
+#include <vector>
+
+using namespace warren::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+server_process start_echo(std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{"--host=127.0.0.1", "--port=0"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return server_process{WARREN_ECHO_PATH, args};
+}
+
+/// One client of the concurrent echo run: what it still has to send and what it expects back.
+struct echo_session {
+  test_client client;
+  std::string to_send;
+  std::size_t sent = 0;
+  std::string received;
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(hundred_clients_thousand_frames_random_splits) {
+  auto server = start_echo();
+  constexpr int clients = 100;
+  constexpr int frames = 1000;
+  std::mt19937 rng{7};
+  std::vector<echo_session> sessions;
+  for (int c = 0; c < clients; ++c) {
+    echo_session s{test_client{server.port()}, {}, 0, {}};
+    for (int f = 0; f < frames; ++f)
+      s.to_send += encode_frame("c" + std::to_string(c) + "f" + std::to_string(f)
+                                + std::string(rng() % 40, static_cast<char>('a' + f % 26)));
+    ::fcntl(s.client.fd(), F_SETFL, ::fcntl(s.client.fd(), F_GETFL) | O_NONBLOCK);
+    sessions.push_back(std::move(s));
+  }
+  // One poll loop drives all clients: each writes its frames in random splits while reading.
+  auto until = std::chrono::steady_clock::now() + 120s;
+  std::size_t done = 0;
+  while (done < sessions.size() && std::chrono::steady_clock::now() < until) {
+    std::vector<pollfd> fds;
+    for (auto& s : sessions) {
+      short events = s.received.size() < s.to_send.size() ? POLLIN : 0;
+      if (s.sent < s.to_send.size())
+        events |= POLLOUT;
+      fds.push_back({s.client.fd(), events, 0});
+    }
+    if (::poll(fds.data(), fds.size(), 1000) <= 0)
+      continue;
+    done = 0;
+    for (std::size_t i = 0; i < sessions.size(); ++i) {
+      auto& s = sessions[i];
+      if ((fds[i].revents & POLLOUT) && s.sent < s.to_send.size()) {
+        auto n = std::min<std::size_t>(s.to_send.size() - s.sent, 1 + rng() % 300);
+        auto w = ::send(s.client.fd(), s.to_send.data() + s.sent, n, MSG_NOSIGNAL);
+        if (w > 0)
+          s.sent += static_cast<std::size_t>(w);
+      }
+      if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
+        char buf[65536];
+        auto r = ::recv(s.client.fd(), buf, sizeof(buf), 0);
+        if (r > 0)
+          s.received.append(buf, static_cast<std::size_t>(r));
+      }
+      if (s.received.size() >= s.to_send.size())
+        ++done;
+    }
+  }
+  BOOST_TEST(done == sessions.size());
+  for (std::size_t i = 0; i < sessions.size(); ++i)
+    BOOST_TEST_CONTEXT("client " << i) {
+      BOOST_TEST((sessions[i].received == sessions[i].to_send));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(max_connections_refuses_extra_connections) {
+  auto server = start_echo({"--max-connections=5"});
+  std::vector<test_client> admitted;
+  for (int i = 0; i < 5; ++i) {
+    admitted.emplace_back(server.port());
+    admitted.back().send_frame("hi");
+    BOOST_REQUIRE(admitted.back().read_frame() == std::string{"hi"});  // surely admitted
+  }
+  test_client extra{server.port()};
+  BOOST_TEST(extra.wait_closed());
+  for (auto& c : admitted) {  // the admitted ones are untouched
+    c.send_frame("still");
+    BOOST_TEST(c.read_frame() == std::string{"still"});
+  }
+  // Once one leaves, a newcomer gets in (the listener learns of the exit asynchronously).
+  admitted.pop_back();
+  bool got_in = false;
+  auto until = std::chrono::steady_clock::now() + generous;
+  while (!got_in && std::chrono::steady_clock::now() < until) {
+    test_client newcomer{server.port()};
+    newcomer.send_frame("me too");
+    got_in = newcomer.read_frame(5s) == std::string{"me too"};
+    if (!got_in)
+      std::this_thread::sleep_for(50ms);
+  }
+  BOOST_TEST(got_in);
+}
+
+BOOST_AUTO_TEST_CASE(idle_connections_are_closed_busy_ones_are_not) {
+  auto server = start_echo({"--idle-timeout-ms=400"});
+  test_client idle{server.port()};
+  test_client busy{server.port()};
+  auto start = std::chrono::steady_clock::now();
+  // The busy client talks every 100 ms for 1.2 s: three idle periods, never idle itself.
+  while (std::chrono::steady_clock::now() - start < 1200ms) {
+    busy.send_frame("ping");
+    BOOST_REQUIRE(busy.read_frame() == std::string{"ping"});
+    std::this_thread::sleep_for(100ms);
+  }
+  BOOST_TEST(idle.wait_closed());
+  busy.send_frame("still open");
+  BOOST_TEST(busy.read_frame() == std::string{"still open"});
+}
+
+BOOST_AUTO_TEST_CASE(oversize_frame_closes_only_its_own_connection) {
+  auto server = start_echo({"--max-frame-size=1000"});
+  test_client a{server.port()};
+  test_client b{server.port()};
+  test_client c{server.port()};
+  a.send_frame(std::string(1000, 'x'));  // at the limit: fine
+  BOOST_TEST(a.read_frame() == std::string(1000, 'x'));
+  b.send_frame("before");
+  a.send_frame(std::string(1001, 'y'));  // over the limit
+  BOOST_TEST(a.wait_closed());
+  BOOST_TEST(b.read_frame() == std::string{"before"});
+  for (auto* other : {&b, &c}) {
+    other->send_frame("after");
+    BOOST_TEST(other->read_frame() == std::string{"after"});
+  }
+}
+
+BOOST_AUTO_TEST_CASE(sigterm_delivers_pending_output_then_exits_zero) {
+  auto server = start_echo({"--shutdown-timeout-ms=20000"});
+  test_client client{server.port()};
+  // Send 100 KiB frames without reading until the server stops reading (its output is
+  // pending because we do not read): then all of that output is queued in the server.
+  ::fcntl(client.fd(), F_SETFL, ::fcntl(client.fd(), F_GETFL) | O_NONBLOCK);
+  const std::string payload(100 * 1024, 'p');
+  const std::string frame = encode_frame(payload);
+  std::string sent;
+  auto until = std::chrono::steady_clock::now() + generous;
+  int idle_rounds = 0;
+  std::size_t offset = 0;
+  while (idle_rounds < 50 && std::chrono::steady_clock::now() < until) {
+    auto w = ::send(client.fd(), frame.data() + offset, frame.size() - offset, MSG_NOSIGNAL);
+    if (w > 0) {
+      sent.append(frame.data() + offset, static_cast<std::size_t>(w));
+      offset = (offset + static_cast<std::size_t>(w)) % frame.size();
+      idle_rounds = 0;
+    } else {
+      ++idle_rounds;  // the server stopped reading: its output is backed up
+      std::this_thread::sleep_for(10ms);
+    }
+  }
+  BOOST_REQUIRE(sent.size() > 2 * frame.size());
+  server.signal(SIGTERM);
+  ::fcntl(client.fd(), F_SETFL, ::fcntl(client.fd(), F_GETFL) & ~O_NONBLOCK);
+  auto received = client.read_until_eof();
+  // Everything the server consumed comes back, whole frames only, in order, then EOF.
+  BOOST_TEST(received.size() % frame.size() == 0u);
+  BOOST_TEST(received.size() >= frame.size());
+  BOOST_TEST((received == sent.substr(0, received.size())));
+  BOOST_TEST(server.wait_exit(generous) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(help_and_bad_options) {
+  // --help exits 0; an unknown option and an invalid value exit 2 with a message.
+  auto run = [](const std::string& args) {
+    auto cmd = std::string{WARREN_ECHO_PATH} + " " + args + " >/dev/null 2>&1";
+    auto status = std::system(cmd.c_str());
+    return WEXITSTATUS(status);
+  };
+  BOOST_TEST(run("--help") == 0);
+  BOOST_TEST(run("--no-such-option=1") == 2);
+  BOOST_TEST(run("--port=notanumber") == 2);
+  BOOST_TEST(run("--reactor-threads=0") == 2);
+  BOOST_TEST(run("--host=256.1.1.1 --port=0") == 1);  // cannot listen: exit 1
+}

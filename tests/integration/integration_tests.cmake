@@ -1,0 +1,9 @@
+warren_add_test(NAME echo_server_test SOURCES integration/echo_server_test.cpp
+                LIBS warren_test_support LABELS integration TIMEOUT 300)
+target_compile_definitions(echo_server_test PRIVATE WARREN_ECHO_PATH="$<TARGET_FILE:warren-echo>")
+add_dependencies(echo_server_test warren-echo)
+
+warren_add_test(NAME chat_server_test SOURCES integration/chat_server_test.cpp
+                LIBS warren_test_support LABELS integration TIMEOUT 300)
+target_compile_definitions(chat_server_test PRIVATE WARREN_CHAT_PATH="$<TARGET_FILE:warren-chat>")
+add_dependencies(chat_server_test warren-chat)
