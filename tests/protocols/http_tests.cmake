@@ -1,0 +1,3 @@
+# HTTP/1.1 protocol layer (protocols/http/).
+warren_add_test(NAME http_parser_test SOURCES protocols/http_parser_test.cpp LIBS warren_http_protocol)
+warren_add_test(NAME http_response_test SOURCES protocols/http_response_test.cpp LIBS warren_http_protocol)
