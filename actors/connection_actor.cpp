@@ -3,7 +3,8 @@
 #include "actors/atoms.hpp"
 #include "transport/readiness.hpp"
 
-#include <caf/message_handler.hpp>
+#include <caf/mailbox_element.hpp>
+#include <caf/type_erased_tuple.hpp>
 
 #include <algorithm>
 #include <vector>
@@ -47,17 +48,43 @@ caf::behavior connection_actor::make_behavior() {
   });
   arm_read();
   schedule_tick();
-  caf::message_handler io_handlers{
-    [this](transport::readable_atom) { handle_readable(); },
-    [this](transport::writable_atom) { handle_writable(); },
-    [this](tick_atom) { handle_tick(); },
-    [this](shutdown_atom) { begin_shutdown(); },
-    [this](deadline_atom) {
-      close_now(closing_after_flush_ ? pending_close_reason_ : close_reason::shutdown);
-    },
-    [this](close_atom) { close_after_flush(close_reason::closed_by_user); },
-  };
-  return io_handlers.or_else(make_protocol_behavior());
+  return make_protocol_behavior();
+}
+
+caf::invoke_message_result connection_actor::consume(caf::mailbox_element& x) {
+  auto& content = x.content();
+  if (content.size() == 1 && content.match_element<caf::atom_value>(0)) {
+    switch (static_cast<std::uint64_t>(content.get_as<caf::atom_value>(0))) {
+      case static_cast<std::uint64_t>(caf::atom_value{transport::readable_atom::value}):
+        handle_readable();
+        return caf::invoke_message_result::consumed;
+      case static_cast<std::uint64_t>(caf::atom_value{transport::writable_atom::value}):
+        handle_writable();
+        return caf::invoke_message_result::consumed;
+      case static_cast<std::uint64_t>(caf::atom_value{tick_atom::value}):
+        handle_tick();
+        return caf::invoke_message_result::consumed;
+      case static_cast<std::uint64_t>(caf::atom_value{shutdown_atom::value}):
+        begin_shutdown();
+        return caf::invoke_message_result::consumed;
+      case static_cast<std::uint64_t>(caf::atom_value{deadline_atom::value}):
+        close_now(closing_after_flush_ ? pending_close_reason_ : close_reason::shutdown);
+        return caf::invoke_message_result::consumed;
+      case static_cast<std::uint64_t>(caf::atom_value{close_atom::value}):
+        close_after_flush(close_reason::closed_by_user);
+        return caf::invoke_message_result::consumed;
+      default:
+        break;
+    }
+  } else if (content.size() > 1 && content.match_element<caf::atom_value>(0)) {
+    if (handle_protocol_message(content))
+      return caf::invoke_message_result::consumed;
+  }
+  return caf::event_based_actor::consume(x);
+}
+
+bool connection_actor::handle_protocol_message(const caf::type_erased_tuple&) {
+  return false;
 }
 
 void connection_actor::on_exit() {

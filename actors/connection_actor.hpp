@@ -57,14 +57,23 @@ protected:
   /// rest comes back with more bytes later. May write, and may close (then return anything).
   virtual std::size_t consume(const char* data, std::size_t size) = 0;
 
-  /// The protocol's and the user's message handlers.
+  /// The user's behaviour: handles every message the engine does not (see consume).
   virtual caf::behavior make_protocol_behavior() = 0;
+
+  /// Handles a protocol message from another actor (e.g. `(write_atom, frame)`); returns
+  /// false for messages that belong to the user's behaviour.
+  virtual bool handle_protocol_message(const caf::type_erased_tuple& content);
 
   /// Called once when the peer has sent everything (EOF) and all of it was consumed.
   /// The default closes after flushing.
   virtual void on_peer_eof();
 
   caf::behavior make_behavior() final;
+
+  /// Engine messages (readiness, timers, shutdown, close, protocol messages) are handled here
+  /// directly, so a connection needs no behaviour objects of its own for them; everything
+  /// else goes to the user's behaviour.
+  caf::invoke_message_result consume(caf::mailbox_element& x) override;
 
   void on_exit() override;
 

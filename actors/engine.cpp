@@ -40,11 +40,13 @@ caf::expected<server_info> engine::serve_framed(framed_behavior_factory factory)
 
 caf::expected<server_info> engine::serve_framed(const std::string& host, std::uint16_t port,
                                                 framed_behavior_factory factory) {
+  auto shared_factory = std::make_shared<const framed_behavior_factory>(std::move(factory));
   auto context = context_;
   return serve(host, port,
-               [factory, context](caf::local_actor& spawner,
-                                  std::unique_ptr<transport::stream> stream) {
-                 return spawner.spawn<framed_connection>(std::move(stream), context, factory);
+               [shared_factory, context](caf::local_actor& spawner,
+                                         std::unique_ptr<transport::stream> stream) {
+                 return spawner.spawn<framed_connection>(std::move(stream), context,
+                                                         shared_factory);
                });
 }
 
@@ -67,6 +69,12 @@ caf::expected<server_info> engine::serve(const std::string& host, std::uint16_t 
 
 caf::actor engine::attach_framed(std::unique_ptr<transport::stream> stream,
                                  framed_behavior_factory factory) {
+  return attach_framed(std::move(stream),
+                       std::make_shared<const framed_behavior_factory>(std::move(factory)));
+}
+
+caf::actor engine::attach_framed(std::unique_ptr<transport::stream> stream,
+                                 framed_behavior_factory_ptr factory) {
   return sys_.spawn<framed_connection>(std::move(stream), context_, std::move(factory));
 }
 

@@ -58,6 +58,10 @@ public:
   caf::actor attach_framed(std::unique_ptr<transport::stream> stream,
                            framed_behavior_factory factory);
 
+  /// Like attach_framed, sharing one factory among many connections.
+  caf::actor attach_framed(std::unique_ptr<transport::stream> stream,
+                           framed_behavior_factory_ptr factory);
+
   /// Blocks until SIGINT or SIGTERM, then shuts down gracefully. Returns the exit code (0).
   int run_until_signal();
 

@@ -3,14 +3,13 @@
 #include "actors/atoms.hpp"
 #include "protocols/framing/decoder.hpp"
 
-#include <caf/message_handler.hpp>
 
 namespace warren {
 
 framed_connection::framed_connection(caf::actor_config& cfg,
                                      std::unique_ptr<transport::stream> stream,
                                      connection_context_ptr context,
-                                     framed_behavior_factory factory)
+                                     framed_behavior_factory_ptr factory)
   : connection_actor(cfg, std::move(stream), std::move(context)), factory_(std::move(factory)) {}
 
 void framed_connection::write(std::string_view payload) {
@@ -21,11 +20,17 @@ void framed_connection::write(std::string_view payload) {
 }
 
 caf::behavior framed_connection::make_protocol_behavior() {
-  user_behavior_ = factory_(this);
-  caf::message_handler protocol_handlers{
-    [this](write_atom, const frame& f) { write(f); },
-  };
-  return protocol_handlers.or_else(user_behavior_);
+  user_behavior_ = (*factory_)(this);
+  factory_.reset();
+  return user_behavior_;
+}
+
+bool framed_connection::handle_protocol_message(const caf::type_erased_tuple& content) {
+  if (content.match_elements<write_atom, frame>()) {
+    write(content.get_as<frame>(1));
+    return true;
+  }
+  return false;
 }
 
 std::size_t framed_connection::consume(const char* data, std::size_t size) {

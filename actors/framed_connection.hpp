@@ -15,6 +15,9 @@ class framed_connection;
 /// Makes the behaviour of one framed connection; called once per connection, on its actor.
 using framed_behavior_factory = std::function<caf::behavior(framed_connection*)>;
 
+/// One factory shared by all connections of a listener.
+using framed_behavior_factory_ptr = std::shared_ptr<const framed_behavior_factory>;
+
 /// A connection speaking length-prefixed framing, running a behaviour the user writes.
 ///
 /// - Each frame from the peer is handed to the user's behaviour as a `warren::frame`
@@ -30,7 +33,7 @@ using framed_behavior_factory = std::function<caf::behavior(framed_connection*)>
 class framed_connection : public connection_actor {
 public:
   framed_connection(caf::actor_config& cfg, std::unique_ptr<transport::stream> stream,
-                    connection_context_ptr context, framed_behavior_factory factory);
+                    connection_context_ptr context, framed_behavior_factory_ptr factory);
 
   /// Sends one frame to the peer (after everything written before).
   void write(std::string_view payload);
@@ -44,12 +47,13 @@ public:
 protected:
   std::size_t consume(const char* data, std::size_t size) override;
   caf::behavior make_protocol_behavior() override;
+  bool handle_protocol_message(const caf::type_erased_tuple& content) override;
 
 private:
   /// Runs the user's behaviour on one frame from the peer; false if the connection closed.
   bool dispatch(std::string_view payload);
 
-  framed_behavior_factory factory_;
+  framed_behavior_factory_ptr factory_;  ///< released once the behaviour is made
   caf::behavior user_behavior_;
 };
 

@@ -1,0 +1,121 @@
+// scale-memory: N framed connection actors over the in-memory transport in one process, each
+// answering one frame. Reports RSS per connection actor and the time until all answered.
+//
+//   scale-memory [--connections=1000000] [--scheduler.max-threads=N] [--idle-timeout-ms=0]
+//
+// The RSS growth counted per connection includes everything a connection costs here: the
+// actor, its stream end, the shared in-memory pipe and the harness's own stream end.
+
+#include "actors/engine.hpp"
+#include "actors/run_main.hpp"
+#include "transport/memory_stream.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+struct scale_config : warren::config {
+  std::size_t connections = 1000000;
+  scale_config() {
+    opt_group{custom_options_, "global"}.add(connections, "connections",
+                                             "connection actors to spawn (default 1000000)");
+    idle_timeout_ms = 0;  // no timers by default: this measures the actors themselves
+  }
+};
+
+long rss_kib() {
+  std::ifstream status{"/proc/self/status"};
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0)
+      return std::stol(line.substr(6));
+  return -1;
+}
+
+std::string encode(const std::string& payload) {
+  std::string out(4, '\0');
+  auto n = static_cast<std::uint32_t>(payload.size());
+  out[0] = static_cast<char>(n >> 24);
+  out[1] = static_cast<char>(n >> 16);
+  out[2] = static_cast<char>(n >> 8);
+  out[3] = static_cast<char>(n);
+  return out + payload;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  return warren::run_main<scale_config>(argc, argv, [](caf::actor_system& sys,
+                                                       const scale_config& cfg) {
+    using clock = std::chrono::steady_clock;
+    const auto n = cfg.connections;
+    warren::engine engine{sys, cfg};
+    auto factory = std::make_shared<const warren::framed_behavior_factory>(
+      [](warren::framed_connection*) -> caf::behavior {
+        return {[](const warren::frame& f) { return f; }};
+      });
+    std::vector<std::unique_ptr<warren::transport::memory_stream>> peers;
+    peers.reserve(n);
+    auto rss_before = rss_kib();
+    auto start = clock::now();
+    for (std::size_t i = 0; i < n; ++i) {
+      auto [server_end, client_end] = warren::transport::make_memory_stream_pair(1024);
+      engine.attach_framed(std::move(server_end), factory);
+      peers.push_back(std::move(client_end));
+    }
+    auto spawned = clock::now();
+    // One frame to every connection; each actor answers it.
+    for (std::size_t i = 0; i < n; ++i) {
+      auto bytes = encode(std::to_string(i));
+      iovec v{bytes.data(), bytes.size()};
+      if (peers[i]->write_some(&v, 1).bytes != bytes.size()) {
+        std::cerr << "write to connection " << i << " failed\n";
+        return 1;
+      }
+    }
+    // Collect every answer and check it.
+    std::vector<std::uint32_t> pending(n);
+    for (std::size_t i = 0; i < n; ++i)
+      pending[i] = static_cast<std::uint32_t>(i);
+    std::size_t wrong = 0;
+    auto deadline = clock::now() + std::chrono::seconds(120);
+    while (!pending.empty() && clock::now() < deadline) {
+      std::vector<std::uint32_t> still;
+      for (auto i : pending) {
+        char buf[64];
+        auto r = peers[i]->read_some(buf, sizeof(buf));
+        if (r.status != warren::transport::io_result::ok) {
+          still.push_back(i);
+          continue;
+        }
+        if (std::string(buf, r.bytes) != encode(std::to_string(i)))
+          ++wrong;
+      }
+      pending.swap(still);
+      if (!pending.empty())
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    auto answered = clock::now();
+    auto rss_after = rss_kib();
+    auto secs = [](clock::duration d) { return std::chrono::duration<double>(d).count(); };
+    double per_conn = (rss_after - rss_before) * 1024.0 / static_cast<double>(n);
+    std::printf("connections=%zu answered=%zu wrong=%zu spawn_s=%.2f total_s=%.2f "
+                "rss_before_kib=%ld rss_after_kib=%ld bytes_per_connection=%.0f threads=%zu\n",
+                n, n - pending.size(), wrong, secs(spawned - start), secs(answered - start),
+                rss_before, rss_after, per_conn,
+                caf::get_or(sys.config(), "scheduler.max-threads", std::size_t{0}));
+    std::fflush(stdout);
+    // Tear down: closing the harness's ends makes every actor see EOF and end.
+    peers.clear();
+    auto until = clock::now() + std::chrono::seconds(120);
+    while (engine.stats().open.load() > 0 && clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return pending.empty() && wrong == 0 ? 0 : 1;
+  });
+}
