@@ -225,20 +225,20 @@ void connection_actor::handle_readable() {
 }
 
 void connection_actor::feed(const char* data, std::size_t size) {
-  if (unconsumed_.empty()) {
+  if (!unconsumed_) {
     auto used = consume(data, size);
     if (!closed_ && used < size)
-      unconsumed_.assign(data + used, size - used);
+      unconsumed_ = std::make_unique<std::string>(data + used, size - used);
     return;
   }
-  unconsumed_.append(data, size);
-  auto used = consume(unconsumed_.data(), unconsumed_.size());
-  if (closed_)
+  unconsumed_->append(data, size);
+  auto used = consume(unconsumed_->data(), unconsumed_->size());
+  if (closed_ || !unconsumed_)
     return;
-  if (used == unconsumed_.size())
+  if (used == unconsumed_->size())
     release_input_buffer();
   else
-    unconsumed_.erase(0, used);
+    unconsumed_->erase(0, used);
 }
 
 void connection_actor::handle_writable() {
@@ -335,7 +335,7 @@ void connection_actor::begin_shutdown() {
 }
 
 void connection_actor::release_input_buffer() noexcept {
-  std::string{}.swap(unconsumed_);
+  unconsumed_.reset();
 }
 
 } // namespace warren

@@ -96,8 +96,8 @@ private:
 
   std::unique_ptr<transport::stream> stream_;
   connection_context_ptr context_;
-  /// Bytes of a partial message, kept between reads; empty (and unallocated) otherwise.
-  std::string unconsumed_;
+  /// Bytes of a partial message, kept between reads; null while there are none.
+  std::unique_ptr<std::string> unconsumed_;
   transport::output_queue output_;
   std::chrono::steady_clock::time_point last_activity_;
   std::chrono::steady_clock::time_point last_write_progress_;

@@ -20,9 +20,9 @@ void framed_connection::write(std::string_view payload) {
 }
 
 caf::behavior framed_connection::make_protocol_behavior() {
-  user_behavior_ = (*factory_)(this);
+  auto behavior = (*factory_)(this);
   factory_.reset();
-  return user_behavior_;
+  return behavior;
 }
 
 bool framed_connection::handle_protocol_message(const caf::type_erased_tuple& content) {
@@ -52,10 +52,14 @@ std::size_t framed_connection::consume(const char* data, std::size_t size) {
 
 bool framed_connection::dispatch(std::string_view payload) {
   stats().frames_in.fetch_add(1, std::memory_order_relaxed);
+  if (bhvr_stack().empty()) {
+    close_now(close_reason::handler_error);
+    return false;
+  }
   auto msg = caf::make_message(frame{std::string{payload}});
   caf::optional<caf::message> result;
   try {
-    result = user_behavior_(msg);
+    result = bhvr_stack().back()(msg);  // the current behaviour: become() is honoured
   } catch (...) {
     close_now(close_reason::handler_error);
     return false;

@@ -54,7 +54,6 @@ private:
   bool dispatch(std::string_view payload);
 
   framed_behavior_factory_ptr factory_;  ///< released once the behaviour is made
-  caf::behavior user_behavior_;
 };
 
 } // namespace warren

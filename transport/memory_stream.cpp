@@ -5,53 +5,74 @@
 #include <caf/actor_control_block.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 namespace warren::transport {
 
 namespace {
 
-/// One direction of the pipe: bytes written by one side, read by the other.
+/// A tiny lock: pipes exist by the million in scale runs and are held for a few copies only.
+class spin_lock {
+public:
+  void lock() noexcept {
+    while (flag_.exchange(true, std::memory_order_acquire))
+      std::this_thread::yield();
+  }
+  void unlock() noexcept { flag_.store(false, std::memory_order_release); }
+
+private:
+  std::atomic<bool> flag_{false};
+};
+
+/// One direction of the pipe: bytes written by one side, read by the other. The byte buffer
+/// exists only while bytes wait.
 struct direction {
-  std::string bytes;
-  bool writer_done = false;  // shutdown_write or close by the writing side
-  bool reader_gone = false;  // close by the reading side
+  std::unique_ptr<std::string> bytes;
   caf::strong_actor_ptr reader_waiting;
   caf::strong_actor_ptr writer_waiting;
+  bool writer_done = false;  // shutdown_write or close by the writing side
+  bool reader_gone = false;  // close by the reading side
+
+  std::size_t size() const noexcept { return bytes ? bytes->size() : 0; }
 };
 
 } // namespace
 
 struct memory_stream::pipe {
-  explicit pipe(std::size_t capacity) : capacity_bytes(capacity) {}
-  std::mutex mtx;
-  std::size_t capacity_bytes;
+  explicit pipe(std::size_t capacity) : capacity_bytes(static_cast<std::uint32_t>(capacity)) {}
+  std::atomic<int> refs{2};  // one per end
+  spin_lock mtx;
+  std::uint32_t capacity_bytes;
   direction dirs[2];  // dirs[s]: bytes that side s reads
 };
 
-memory_stream::memory_stream(std::shared_ptr<pipe> shared, int side)
-  : pipe_(std::move(shared)), side_(side) {}
+memory_stream::memory_stream(pipe* shared, int side) noexcept : pipe_(shared), side_(side) {}
 
 memory_stream::~memory_stream() {
   close();
+  if (pipe_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
+    delete pipe_;
 }
 
 io_result memory_stream::read_some(char* data, std::size_t size) {
   caf::strong_actor_ptr wake_writer;
   io_result result{io_result::would_block};
   {
-    std::lock_guard<std::mutex> guard{pipe_->mtx};
+    std::lock_guard<spin_lock> guard{pipe_->mtx};
     auto& in = pipe_->dirs[side_];
     if (in.reader_gone)
       return {io_result::failed, 0, EBADF};
-    if (!in.bytes.empty()) {
-      auto n = std::min(size, in.bytes.size());
-      in.bytes.copy(data, n);
-      in.bytes.erase(0, n);
-      if (in.bytes.empty())
-        std::string{}.swap(in.bytes);  // an idle pipe holds no buffer
+    if (in.size() > 0) {
+      auto n = std::min(size, in.size());
+      in.bytes->copy(data, n);
+      in.bytes->erase(0, n);
+      if (in.bytes->empty())
+        in.bytes.reset();  // an idle pipe holds no buffer
       wake_writer = std::move(in.writer_waiting);
       result = {io_result::ok, n};
     } else if (in.writer_done) {
@@ -67,15 +88,19 @@ io_result memory_stream::write_some(const iovec* buffers, std::size_t count) {
   caf::strong_actor_ptr wake_reader;
   io_result result{io_result::would_block};
   {
-    std::lock_guard<std::mutex> guard{pipe_->mtx};
+    std::lock_guard<spin_lock> guard{pipe_->mtx};
     auto& out = pipe_->dirs[1 - side_];
     if (out.writer_done || out.reader_gone)
       return {io_result::failed, 0, EPIPE};
     std::size_t written = 0;
     for (std::size_t i = 0; i < count; ++i) {
-      auto space = pipe_->capacity_bytes - out.bytes.size();
+      auto space = pipe_->capacity_bytes - out.size();
       auto n = std::min(space, buffers[i].iov_len);
-      out.bytes.append(static_cast<const char*>(buffers[i].iov_base), n);
+      if (n == 0)
+        break;
+      if (!out.bytes)
+        out.bytes = std::make_unique<std::string>();
+      out.bytes->append(static_cast<const char*>(buffers[i].iov_base), n);
       written += n;
       if (n < buffers[i].iov_len)
         break;
@@ -92,9 +117,9 @@ io_result memory_stream::write_some(const iovec* buffers, std::size_t count) {
 
 void memory_stream::wait_readable(const caf::strong_actor_ptr& owner) {
   {
-    std::lock_guard<std::mutex> guard{pipe_->mtx};
+    std::lock_guard<spin_lock> guard{pipe_->mtx};
     auto& in = pipe_->dirs[side_];
-    if (in.bytes.empty() && !in.writer_done && !in.reader_gone) {
+    if (in.size() == 0 && !in.writer_done && !in.reader_gone) {
       in.reader_waiting = owner;
       return;
     }
@@ -104,9 +129,9 @@ void memory_stream::wait_readable(const caf::strong_actor_ptr& owner) {
 
 void memory_stream::wait_writable(const caf::strong_actor_ptr& owner) {
   {
-    std::lock_guard<std::mutex> guard{pipe_->mtx};
+    std::lock_guard<spin_lock> guard{pipe_->mtx};
     auto& out = pipe_->dirs[1 - side_];
-    if (out.bytes.size() >= pipe_->capacity_bytes && !out.reader_gone && !out.writer_done) {
+    if (out.size() >= pipe_->capacity_bytes && !out.reader_gone && !out.writer_done) {
       out.writer_waiting = owner;
       return;
     }
@@ -117,7 +142,7 @@ void memory_stream::wait_writable(const caf::strong_actor_ptr& owner) {
 void memory_stream::shutdown_write() noexcept {
   caf::strong_actor_ptr wake_reader;
   {
-    std::lock_guard<std::mutex> guard{pipe_->mtx};
+    std::lock_guard<spin_lock> guard{pipe_->mtx};
     auto& out = pipe_->dirs[1 - side_];
     out.writer_done = true;
     wake_reader = std::move(out.reader_waiting);
@@ -127,18 +152,16 @@ void memory_stream::shutdown_write() noexcept {
 }
 
 void memory_stream::close() noexcept {
-  if (!pipe_)
-    return;
   caf::strong_actor_ptr wake_reader;
   caf::strong_actor_ptr wake_writer;
   {
-    std::lock_guard<std::mutex> guard{pipe_->mtx};
+    std::lock_guard<spin_lock> guard{pipe_->mtx};
     auto& in = pipe_->dirs[side_];
     auto& out = pipe_->dirs[1 - side_];
     if (in.reader_gone)
       return;
     in.reader_gone = true;
-    std::string{}.swap(in.bytes);
+    in.bytes.reset();
     in.reader_waiting = nullptr;
     wake_writer = std::move(in.writer_waiting);  // the peer's writes now fail
     out.writer_done = true;
@@ -153,7 +176,7 @@ void memory_stream::close() noexcept {
 
 std::pair<std::unique_ptr<memory_stream>, std::unique_ptr<memory_stream>>
 make_memory_stream_pair(std::size_t capacity_bytes) {
-  auto shared = std::make_shared<memory_stream::pipe>(capacity_bytes);
+  auto shared = new memory_stream::pipe(capacity_bytes);
   return {std::make_unique<memory_stream>(shared, 0), std::make_unique<memory_stream>(shared, 1)};
 }
 

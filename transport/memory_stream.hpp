@@ -17,7 +17,8 @@ class memory_stream final : public stream {
 public:
   struct pipe;
 
-  memory_stream(std::shared_ptr<pipe> shared, int side);
+  /// Takes one reference to `shared`.
+  memory_stream(pipe* shared, int side) noexcept;
   ~memory_stream() override;
 
   io_result read_some(char* data, std::size_t size) override;
@@ -28,7 +29,7 @@ public:
   void close() noexcept override;
 
 private:
-  std::shared_ptr<pipe> pipe_;
+  pipe* pipe_;  ///< shared with the other end; the last end to go deletes it
   int side_;
 };
 
