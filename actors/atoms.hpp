@@ -14,10 +14,12 @@ using close_atom = caf::atom_constant<caf::atom("close")>;
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 /// A connection's timer: checks the idle and write-stall deadlines.
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
-/// The end of a graceful shutdown's flush period: close whatever is left.
-using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
 /// The listener resumes accepting after running out of file descriptors.
 using resume_atom = caf::atom_constant<caf::atom("resume")>;
+/// `(pull_atom, token, offset, max_bytes)`: asks a body source for the next piece (HTTP).
+using pull_atom = caf::atom_constant<caf::atom("pull")>;
+/// `(open_atom, relative_path)`: asks a file reader to open a file (HTTP /dynamic).
+using open_atom = caf::atom_constant<caf::atom("open")>;
 /// `(count_atom)` to a listener: answers the number of open connections.
 using count_atom = caf::atom_constant<caf::atom("count")>;
 

@@ -67,9 +67,6 @@ caf::invoke_message_result connection_actor::consume(caf::mailbox_element& x) {
       case static_cast<std::uint64_t>(caf::atom_value{shutdown_atom::value}):
         begin_shutdown();
         return caf::invoke_message_result::consumed;
-      case static_cast<std::uint64_t>(caf::atom_value{deadline_atom::value}):
-        close_now(closing_after_flush_ ? pending_close_reason_ : close_reason::shutdown);
-        return caf::invoke_message_result::consumed;
       case static_cast<std::uint64_t>(caf::atom_value{close_atom::value}):
         close_after_flush(close_reason::closed_by_user);
         return caf::invoke_message_result::consumed;
@@ -88,6 +85,7 @@ bool connection_actor::handle_protocol_message(const caf::type_erased_tuple&) {
 }
 
 void connection_actor::on_exit() {
+  context_->timers->cancel(ctrl(), timer_);  // the wheel holds no reference: remove it now
   // Destroy the socket here, on the actor's thread, while its reactor is certainly alive.
   stream_.reset();
   release_input_buffer();
@@ -119,6 +117,15 @@ void connection_actor::write_bytes(std::string_view head, std::string_view body)
     flush_output();
 }
 
+void connection_actor::write_file(std::shared_ptr<const void> owner, int fd,
+                                  std::uint64_t offset, std::uint64_t length) {
+  if (closed_)
+    return;
+  output_.append_file(std::move(owner), fd, offset, length);
+  if (!in_read_batch_)
+    flush_output();
+}
+
 void connection_actor::close_after_flush(close_reason reason) {
   if (closing())
     return;
@@ -146,7 +153,8 @@ void connection_actor::finish_graceful_close() {
   lingering_ = true;
   stream_->shutdown_write();
   release_input_buffer();
-  delayed_send(this, linger_timeout, deadline_atom::value);
+  close_deadline_ = std::min(close_deadline_, clock_type::now() + linger_timeout);
+  schedule_tick();
   reading_done_ = false;
   reading_paused_ = false;
   arm_read();
@@ -265,6 +273,7 @@ void connection_actor::flush_output() {
         reading_paused_ = false;
         arm_read();
       }
+      on_output_flushed();
       return;
     case transport::io_result::would_block:
       if (!write_armed_) {
@@ -292,46 +301,63 @@ void connection_actor::arm_read() {
   stream_->wait_readable(ctrl());
 }
 
-void connection_actor::schedule_tick() {
-  if (tick_pending_ || closed_)
-    return;
+std::optional<connection_actor::clock_type::time_point>
+connection_actor::next_deadline() const {
   auto& s = settings();
-  auto now = clock_type::now();
-  clock_type::duration wait;
+  auto next = close_deadline_;
   if (!output_.empty() && s.write_timeout.count() > 0)
-    wait = last_write_progress_ + s.write_timeout - now;
-  else if (s.idle_timeout.count() > 0)
-    wait = last_activity_ + s.idle_timeout - now;
-  else
+    next = std::min(next, last_write_progress_ + s.write_timeout);
+  else if (s.idle_timeout.count() > 0 && !busy())
+    next = std::min(next, last_activity_ + s.idle_timeout);
+  if (auto protocol = protocol_deadline())
+    next = std::min(next, *protocol);
+  if (next == clock_type::time_point::max())
+    return std::nullopt;
+  return next;
+}
+
+void connection_actor::schedule_tick() {
+  if (closed_)
     return;
-  tick_pending_ = true;
-  delayed_send(this, std::max(wait, clock_type::duration{std::chrono::milliseconds(1)}),
-               tick_atom::value);
+  auto next = next_deadline();
+  if (!next)
+    return;  // a tick already pending stays; it finds nothing due and does not come back
+  auto& wheel = *context_->timers;
+  auto tick = wheel.tick_for(*next);
+  auto pending = timer_.due_tick;
+  if (pending > wheel.tick_for(clock_type::now()) && pending <= tick)
+    return;  // an earlier tick is on its way; it re-checks every deadline
+  wheel.schedule(ctrl(), *next, timer_);
 }
 
 void connection_actor::handle_tick() {
-  tick_pending_ = false;
   if (closed_)
     return;
   auto& s = settings();
   auto now = clock_type::now();
+  if (now >= close_deadline_) {
+    close_now(closing_after_flush_ ? pending_close_reason_ : close_reason::shutdown);
+    return;
+  }
   if (!output_.empty()) {
     if (s.write_timeout.count() > 0 && now - last_write_progress_ >= s.write_timeout) {
       close_now(close_reason::write_timeout);
       return;
     }
-  } else if (s.idle_timeout.count() > 0 && now - last_activity_ >= s.idle_timeout) {
+  } else if (s.idle_timeout.count() > 0 && now - last_activity_ >= s.idle_timeout && !busy()) {
     close_now(close_reason::idle_timeout);
     return;
   }
+  on_protocol_tick(now);
   schedule_tick();
 }
 
 void connection_actor::begin_shutdown() {
   if (closing())
     return;
-  delayed_send(this, settings().shutdown_timeout, deadline_atom::value);
+  close_deadline_ = clock_type::now() + settings().shutdown_timeout;
   close_after_flush(close_reason::shutdown);
+  schedule_tick();
 }
 
 void connection_actor::release_input_buffer() noexcept {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,11 @@ public:
   /// flushed apart by this call.
   void write_bytes(std::string_view head, std::string_view body);
 
+  /// Queues `length` bytes of open file `fd` from `offset`, sent with sendfile after
+  /// everything written before; `owner` keeps the descriptor open meanwhile.
+  void write_file(std::shared_ptr<const void> owner, int fd, std::uint64_t offset,
+                  std::uint64_t length);
+
   /// Stops reading, flushes pending output, then closes.
   void close_after_flush(close_reason reason);
 
@@ -68,6 +74,28 @@ protected:
   /// The default closes after flushing.
   virtual void on_peer_eof();
 
+  using clock_type = std::chrono::steady_clock;
+
+  /// The protocol's next deadline (e.g. an HTTP header deadline), if any; the connection
+  /// gets a tick at or after it and calls on_protocol_tick.
+  virtual std::optional<clock_type::time_point> protocol_deadline() const { return {}; }
+
+  /// Checks the protocol's deadlines at `now` (may close the connection).
+  virtual void on_protocol_tick(clock_type::time_point) {}
+
+  /// Makes sure a tick comes at the earliest deadline (call after a deadline moved earlier).
+  void schedule_tick();
+
+  /// Called after a flush empties the output queue (e.g. to produce more output).
+  virtual void on_output_flushed() {}
+
+  /// Output bytes not yet taken by the peer.
+  std::uint64_t pending_output() const noexcept { return output_.size(); }
+
+  /// While true the connection is working for its peer (e.g. a handler has not answered
+  /// yet), so the idle timeout does not apply.
+  virtual bool busy() const { return false; }
+
   caf::behavior make_behavior() final;
 
   /// Engine messages (readiness, timers, shutdown, close, protocol messages) are handled here
@@ -85,7 +113,7 @@ private:
   void feed(const char* data, std::size_t size);
   void flush_output();
   void arm_read();
-  void schedule_tick();
+  std::optional<clock_type::time_point> next_deadline() const;
   void release_input_buffer() noexcept;
   void finish_graceful_close();
   void discard_input();
@@ -101,6 +129,9 @@ private:
   transport::output_queue output_;
   std::chrono::steady_clock::time_point last_activity_;
   std::chrono::steady_clock::time_point last_write_progress_;
+  /// When a graceful close (shutdown or linger) gives up and closes; max() while none.
+  std::chrono::steady_clock::time_point close_deadline_ = clock_type::time_point::max();
+  timer_wheel::handle timer_;
   close_reason pending_close_reason_ = close_reason::peer_closed;
   bool closed_ = false;
   bool closing_after_flush_ = false;
@@ -109,7 +140,6 @@ private:
   bool reading_paused_ = false;  ///< backpressure: output above the high-water mark
   bool reading_done_ = false;    ///< EOF, shutdown or close: never read again
   bool in_read_batch_ = false;   ///< writes wait for one flush at the end of the batch
-  bool tick_pending_ = false;
   bool peer_eof_ = false;   ///< the peer sent FIN
   bool lingering_ = false;  ///< FIN sent, discarding input until the peer's FIN
 };

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/engine_stats.hpp"
+#include "actors/timer_wheel.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -32,6 +33,8 @@ struct connection_settings {
 struct connection_context {
   connection_settings settings;
   std::shared_ptr<engine_stats> stats;
+  /// Delivers the connections' timer ticks (kept alive by every connection using it).
+  std::shared_ptr<timer_wheel> timers;
 };
 
 using connection_context_ptr = std::shared_ptr<const connection_context>;

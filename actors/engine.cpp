@@ -25,6 +25,7 @@ engine::engine(caf::actor_system& sys, const config& cfg) : sys_(sys), cfg_(cfg)
   auto context = std::make_shared<connection_context>();
   context->settings = connection_settings::from(cfg);
   context->stats = std::make_shared<engine_stats>();
+  context->timers = std::make_shared<timer_wheel>();
   context_ = std::move(context);
   reactors_ = std::make_unique<transport::reactor_pool>(sys, cfg.reactor_threads);
 }
@@ -32,6 +33,7 @@ engine::engine(caf::actor_system& sys, const config& cfg) : sys_(sys), cfg_(cfg)
 engine::~engine() {
   shutdown();
   reactors_->stop();
+  context_->timers->stop();
 }
 
 caf::expected<server_info> engine::serve_framed(framed_behavior_factory factory) {
@@ -48,6 +50,36 @@ caf::expected<server_info> engine::serve_framed(const std::string& host, std::ui
                  return spawner.spawn<framed_connection>(std::move(stream), context,
                                                          shared_factory);
                });
+}
+
+caf::expected<server_info> engine::serve_http(http_behavior_factory factory,
+                                              http_settings settings) {
+  return serve_http(cfg_.host, cfg_.port, std::move(factory), std::move(settings));
+}
+
+caf::expected<server_info> engine::serve_http(const std::string& host, std::uint16_t port,
+                                              http_behavior_factory factory,
+                                              http_settings settings) {
+  auto http = std::make_shared<http_context>();
+  http->settings = std::move(settings);
+  http->factory = std::move(factory);
+  auto context = context_;
+  return serve(host, port,
+               [http = http_context_ptr{std::move(http)}, context](
+                 caf::local_actor& spawner, std::unique_ptr<transport::stream> stream) {
+                 return spawner.spawn<http_connection>(std::move(stream), context, http);
+               });
+}
+
+http_settings http_settings_from(const http_config& cfg) {
+  http_settings s;
+  s.limits.max_header_bytes = cfg.max_header_bytes;
+  s.limits.max_header_count = cfg.max_header_count;
+  s.limits.max_body_bytes = cfg.max_body_bytes;
+  s.header_timeout = std::chrono::milliseconds(cfg.header_timeout_ms);
+  s.handler_timeout = std::chrono::milliseconds(cfg.handler_timeout_ms);
+  s.max_keepalive_requests = cfg.max_keepalive_requests;
+  return s;
 }
 
 caf::expected<server_info> engine::serve(const std::string& host, std::uint16_t port,

@@ -2,8 +2,10 @@
 
 #include "actors/connection_context.hpp"
 #include "actors/framed_connection.hpp"
+#include "actors/http_connection.hpp"
 #include "actors/listener_actor.hpp"
 #include "config/config.hpp"
+#include "config/http_config.hpp"
 #include "transport/reactor_pool.hpp"
 
 #include <caf/actor_system.hpp>
@@ -49,6 +51,16 @@ public:
   caf::expected<server_info> serve_framed(const std::string& host, std::uint16_t port,
                                           framed_behavior_factory factory);
 
+  /// Listens for HTTP on the configured host and port; each connection runs `factory`'s
+  /// behaviour (see http_connection, http_router).
+  caf::expected<server_info> serve_http(http_behavior_factory factory,
+                                        http_settings settings = {});
+
+  /// Listens for HTTP on `host`:`port` (0: ephemeral).
+  caf::expected<server_info> serve_http(const std::string& host, std::uint16_t port,
+                                        http_behavior_factory factory,
+                                        http_settings settings = {});
+
   /// Listens on `host`:`port`; `spawner` makes each connection's actor (any protocol).
   caf::expected<server_info> serve(const std::string& host, std::uint16_t port,
                                    connection_spawner spawner);
@@ -85,6 +97,9 @@ private:
   std::vector<caf::actor> listeners_;
   bool shut_down_ = false;
 };
+
+/// The HTTP settings an http_config describes.
+http_settings http_settings_from(const http_config& cfg);
 
 /// Sends `f` to the peer of framed connection `connection`, from anywhere.
 void send_frame(const caf::actor& connection, frame f);

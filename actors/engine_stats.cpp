@@ -7,6 +7,7 @@ const char* to_string(close_reason reason) {
     case close_reason::peer_closed: return "peer_closed";
     case close_reason::io_error: return "io_error";
     case close_reason::idle_timeout: return "idle_timeout";
+    case close_reason::header_timeout: return "header_timeout";
     case close_reason::write_timeout: return "write_timeout";
     case close_reason::protocol_error: return "protocol_error";
     case close_reason::handler_error: return "handler_error";
@@ -46,7 +47,16 @@ std::string engine_stats::to_json() const {
   field(out, "frames_in", frames_in);
   out += ',';
   field(out, "frames_out", frames_out);
-  out += '}';
+  out += ",\"http\":{";
+  field(out, "requests", http_requests);
+  out += ",\"responses\":{";
+  static const char* classes[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+  for (std::size_t i = 0; i < http_responses.size(); ++i) {
+    if (i > 0)
+      out += ',';
+    field(out, classes[i], http_responses[i]);
+  }
+  out += "}}}";
   return out;
 }
 

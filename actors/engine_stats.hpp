@@ -13,6 +13,7 @@ enum class close_reason : std::uint8_t {
   peer_closed,     ///< the peer closed its side and all output was delivered
   io_error,        ///< reset, broken pipe or another socket error
   idle_timeout,    ///< no traffic for idle-timeout-ms
+  header_timeout,  ///< HTTP: request headers not complete within header-timeout-ms (408)
   write_timeout,   ///< the peer read none of the pending output for write-timeout-ms
   protocol_error,  ///< the peer broke the protocol (e.g. an oversize frame)
   handler_error,   ///< the user's behaviour threw or could not handle a message
@@ -38,6 +39,15 @@ struct engine_stats {
   counter bytes_out{0};
   counter frames_in{0};
   counter frames_out{0};
+  counter http_requests{0};  ///< complete HTTP requests handed to a behaviour
+  /// HTTP responses sent, by status class: [0] 1xx ... [4] 5xx.
+  std::array<counter, 5> http_responses{};
+
+  void count_response(int status) noexcept {
+    if (status >= 100 && status < 600)
+      http_responses[static_cast<std::size_t>(status / 100 - 1)].fetch_add(
+        1, std::memory_order_relaxed);
+  }
 
   void count_close(close_reason reason) noexcept {
     closed[static_cast<std::size_t>(reason)].fetch_add(1, std::memory_order_relaxed);

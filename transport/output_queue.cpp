@@ -7,10 +7,10 @@ namespace warren::transport {
 void output_queue::append(std::string_view bytes) {
   if (bytes.empty())
     return;
-  if (!chunks_.empty() && chunks_.back().size() < coalesce_limit)
-    chunks_.back().append(bytes.data(), bytes.size());
+  if (!chunks_.empty() && !chunks_.back().is_file() && chunks_.back().bytes.size() < coalesce_limit)
+    chunks_.back().bytes.append(bytes.data(), bytes.size());
   else
-    chunks_.emplace_back(bytes);
+    chunks_.push_back(chunk{std::string{bytes}});
   size_ += bytes.size();
 }
 
@@ -20,55 +20,91 @@ void output_queue::append(std::string&& bytes) {
     return;
   }
   size_ += bytes.size();
-  chunks_.emplace_back(std::move(bytes));
+  chunks_.push_back(chunk{std::move(bytes)});
+}
+
+void output_queue::append_file(std::shared_ptr<const void> owner, int fd, std::uint64_t offset,
+                               std::uint64_t length) {
+  if (length == 0)
+    return;
+  chunk c;
+  c.file_owner = std::move(owner);
+  c.file_fd = fd;
+  c.file_offset = offset;
+  c.file_left = length;
+  chunks_.push_back(std::move(c));
+  size_ += length;
 }
 
 io_result output_queue::flush(stream& out) {
-  constexpr std::size_t max_buffers = 64;
   std::size_t total = 0;
   while (size_ > 0) {
-    iovec buffers[max_buffers];
-    std::size_t count = 0;
-    for (std::size_t i = 0; i < chunks_.size() && count < max_buffers; ++i, ++count) {
-      auto offset = i == 0 ? head_offset_ : 0;
-      buffers[count].iov_base = chunks_[i].data() + offset;
-      buffers[count].iov_len = chunks_[i].size() - offset;
-    }
-    auto result = out.write_some(buffers, count);
+    auto result = chunks_.front().is_file() ? flush_file(out) : flush_bytes(out);
+    total += result.bytes;
     if (result.status != io_result::ok) {
       result.bytes = total;
       return result;
     }
-    total += result.bytes;
-    consume(result.bytes);
     if (result.bytes == 0)
       return {io_result::would_block, total};
   }
   return {io_result::ok, total};
 }
 
-void output_queue::consume(std::size_t n) {
-  size_ -= n;
-  if (size_ == 0) {
-    clear();
-    return;
+io_result output_queue::flush_bytes(stream& out) {
+  constexpr std::size_t max_buffers = 64;
+  iovec buffers[max_buffers];
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < chunks_.size() && count < max_buffers; ++i, ++count) {
+    if (chunks_[i].is_file())
+      break;  // a file range goes out with sendfile once the bytes before it are out
+    auto offset = i == 0 ? head_offset_ : 0;
+    buffers[count].iov_base = chunks_[i].bytes.data() + offset;
+    buffers[count].iov_len = chunks_[i].bytes.size() - offset;
   }
-  std::size_t whole = 0;
+  auto result = out.write_some(buffers, count);
+  if (result.status == io_result::ok)
+    consume_bytes(result.bytes);
+  return result;
+}
+
+io_result output_queue::flush_file(stream& out) {
+  auto& front = chunks_.front();
+  constexpr std::uint64_t max_per_call = 1u << 30;
+  auto result = out.send_file(front.file_fd, front.file_offset,
+                              static_cast<std::size_t>(std::min(front.file_left, max_per_call)));
+  if (result.status != io_result::ok)
+    return result;
+  front.file_offset += result.bytes;
+  front.file_left -= result.bytes;
+  size_ -= result.bytes;
+  if (front.file_left == 0)
+    pop_front();
+  return result;
+}
+
+void output_queue::consume_bytes(std::size_t n) {
+  size_ -= n;
   while (n > 0) {
-    auto left = chunks_[whole].size() - head_offset_;
+    auto left = chunks_.front().bytes.size() - head_offset_;
     if (n < left) {
       head_offset_ += n;
-      break;
+      return;
     }
     n -= left;
-    head_offset_ = 0;
-    ++whole;
+    pop_front();
   }
-  chunks_.erase(chunks_.begin(), chunks_.begin() + static_cast<std::ptrdiff_t>(whole));
+}
+
+void output_queue::pop_front() {
+  head_offset_ = 0;
+  chunks_.erase(chunks_.begin());
+  if (chunks_.empty())
+    clear();
 }
 
 void output_queue::clear() noexcept {
-  std::vector<std::string>{}.swap(chunks_);
+  std::vector<chunk>{}.swap(chunks_);
   head_offset_ = 0;
   size_ = 0;
 }

@@ -3,6 +3,8 @@
 #include "transport/stream.hpp"
 
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,7 +13,8 @@ namespace warren::transport {
 
 /// Bytes waiting to be written to a stream, in order. Small writes coalesce into one chunk
 /// so a burst of replies leaves in one system call; large owned buffers are queued without
-/// copying and written with writev. An empty queue holds no memory.
+/// copying and written with writev; file ranges are sent with sendfile (zero copy). An empty
+/// queue holds no memory.
 class output_queue {
 public:
   /// Copies `bytes` to the end of the queue.
@@ -20,8 +23,13 @@ public:
   /// Queues `bytes` at the end; large buffers are kept as they are (no copy).
   void append(std::string&& bytes);
 
-  /// Bytes not yet written.
-  std::size_t size() const noexcept { return size_; }
+  /// Queues `length` bytes of open file `fd` from `offset`. `owner` keeps the descriptor
+  /// open until the range is sent or dropped.
+  void append_file(std::shared_ptr<const void> owner, int fd, std::uint64_t offset,
+                   std::uint64_t length);
+
+  /// Bytes not yet written (file ranges included).
+  std::uint64_t size() const noexcept { return size_; }
 
   bool empty() const noexcept { return size_ == 0; }
 
@@ -36,11 +44,25 @@ private:
   /// Chunks smaller than this are merged into the previous chunk.
   static constexpr std::size_t coalesce_limit = 16 * 1024;
 
-  void consume(std::size_t n);
+  /// Bytes in memory, or a range of a file.
+  struct chunk {
+    std::string bytes;
+    std::shared_ptr<const void> file_owner;  ///< set for file ranges
+    int file_fd = -1;
+    std::uint64_t file_offset = 0;
+    std::uint64_t file_left = 0;
 
-  std::vector<std::string> chunks_;
+    bool is_file() const noexcept { return file_fd >= 0; }
+  };
+
+  io_result flush_bytes(stream& out);
+  io_result flush_file(stream& out);
+  void consume_bytes(std::size_t n);
+  void pop_front();
+
+  std::vector<chunk> chunks_;
   std::size_t head_offset_ = 0;  // bytes of chunks_.front() already written
-  std::size_t size_ = 0;
+  std::uint64_t size_ = 0;
 };
 
 } // namespace warren::transport

@@ -3,6 +3,7 @@
 #include <caf/fwd.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <sys/uio.h>
 
 namespace warren::transport {
@@ -36,6 +37,10 @@ public:
 
   /// Writes as much of `count` buffers as the peer takes now, in order, without blocking.
   virtual io_result write_some(const iovec* buffers, std::size_t count) = 0;
+
+  /// Sends up to `count` bytes of file `fd` starting at `offset` without blocking (sendfile:
+  /// zero copy where the stream supports it).
+  virtual io_result send_file(int fd, std::uint64_t offset, std::size_t count) = 0;
 
   /// Sends one `readable_atom` to `owner` once a read may make progress. At most one readable
   /// wait is pending; the message never arrives after close().

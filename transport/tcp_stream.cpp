@@ -8,6 +8,7 @@
 #include <climits>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -55,6 +56,22 @@ io_result tcp_stream::write_some(const iovec* buffers, std::size_t count) {
     auto n = ::sendmsg(socket_.native_handle(), &msg, MSG_NOSIGNAL);
     if (n >= 0)
       return {io_result::ok, static_cast<std::size_t>(n)};
+    if (errno == EINTR)
+      continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+      return {io_result::would_block};
+    return {io_result::failed, 0, errno};
+  }
+}
+
+io_result tcp_stream::send_file(int fd, std::uint64_t offset, std::size_t count) {
+  for (;;) {
+    auto position = static_cast<off_t>(offset);
+    auto n = ::sendfile(socket_.native_handle(), fd, &position, count);
+    if (n > 0)
+      return {io_result::ok, static_cast<std::size_t>(n)};
+    if (n == 0)  // the file is shorter than announced (truncated while being sent)
+      return {io_result::failed, 0, EIO};
     if (errno == EINTR)
       continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK)

@@ -71,6 +71,10 @@ public:
   /// (a header or body deadline applies; EOF now would truncate a request).
   bool has_partial_request() const noexcept;
 
+  /// True once the header section of the current request is complete (its body may still
+  /// be arriving); false while a request line or header is outstanding.
+  bool head_complete() const noexcept { return phase_ != phase::head; }
+
   /// True once an error was reported; every later `feed` repeats it.
   bool failed() const noexcept { return phase_ == phase::failed; }
 

@@ -3,11 +3,30 @@
 #include "protocols/http/header_list.hpp"
 #include "protocols/http/response_error.hpp"
 
+#include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
 
 namespace warren::http {
+
+/// A range of an open file sent as a response body with sendfile (zero copy).
+struct file_body {
+  std::shared_ptr<const void> owner;  ///< keeps `fd` open while the range is queued
+  int fd = -1;
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+};
+
+/// A body that another party produces piece by piece, exactly `length` bytes, so a large
+/// body needs bounded memory. `source` is opaque here: the connection layer that created it
+/// knows how to pull from it (see actors/http_connection.hpp, make_streamed_body).
+struct streamed_body {
+  std::shared_ptr<const void> source;
+  std::uint64_t length = 0;
+};
 
 /// A response as a handler builds it. The writer adds the status line,
 /// `Server`, `Date` (unless set here), `Content-Length` or chunked framing and
@@ -18,6 +37,11 @@ struct response {
   std::string reason;
   header_list headers;
   std::string body;
+  /// When set, the body is this file range instead of `body` (the connection sends it with
+  /// sendfile after the head the writer produces).
+  std::optional<file_body> file;
+  /// When set, the body is produced in pieces by this source instead of `body`.
+  std::optional<streamed_body> stream;
 
   response() = default;
 

@@ -23,11 +23,12 @@ std::error_code response_writer::write(const response& r, const response_context
     return ec;
   const bool has_content = status_allows_body(r.status);
   out.reserve(out.size() + 160 + r.body.size());
+  auto length = r.file ? r.file->length : r.stream ? r.stream->length : r.body.size();
   if (has_content)
-    write_head(r, ctx, "Content-Length", std::to_string(r.body.size()), out);
+    write_head(r, ctx, "Content-Length", std::to_string(length), out);
   else
     write_head(r, ctx, {}, {}, out);
-  if (has_content && !ctx.head_request)
+  if (has_content && !ctx.head_request && !r.file && !r.stream)
     out.append(r.body);
   return {};
 }

@@ -39,7 +39,9 @@ public:
 
   /// Appends head and body, framed by Content-Length. 1xx, 204 and 304 get
   /// neither Content-Length nor body (a body set on them is dropped); HEAD
-  /// gets the Content-Length of `r.body` and no body.
+  /// gets the Content-Length of `r.body` and no body. With `r.file` set only
+  /// the head is appended (Content-Length: the file range's length); the
+  /// caller sends the range itself, unless this is HEAD.
   std::error_code write(const response& r, const response_context& ctx, std::string& out);
 
   /// Appends a head with `Transfer-Encoding: chunked`, then `r.body` as the

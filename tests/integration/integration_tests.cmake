@@ -1,3 +1,7 @@
+if(NOT WARREN_BUILD_DEMOS)
+  return()  # these drive the demo programs
+endif()
+
 warren_add_test(NAME echo_server_test SOURCES integration/echo_server_test.cpp
                 LIBS warren_test_support LABELS integration TIMEOUT 300)
 target_compile_definitions(echo_server_test PRIVATE WARREN_ECHO_PATH="$<TARGET_FILE:warren-echo>")

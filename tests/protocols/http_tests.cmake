@@ -1,3 +1,4 @@
 # HTTP/1.1 protocol layer (protocols/http/).
 warren_add_test(NAME http_parser_test SOURCES protocols/http_parser_test.cpp LIBS warren_http_protocol)
 warren_add_test(NAME http_response_test SOURCES protocols/http_response_test.cpp LIBS warren_http_protocol)
+warren_add_test(NAME http_client_codec_test SOURCES protocols/http_client_codec_test.cpp LIBS warren_http_protocol LABELS unit)

@@ -1,0 +1,142 @@
+#include "actors/file_readers.hpp"
+
+#include "actors/atoms.hpp"
+#include "protocols/http/date_cache.hpp"
+#include "protocols/http/file_request.hpp"
+
+#include <caf/all.hpp>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <system_error>
+#include <unistd.h>
+
+namespace warren {
+
+namespace {
+
+/// An open file; closed when the last response using it is done.
+struct open_file {
+  explicit open_file(int value) : fd(value) {}
+  ~open_file() { ::close(fd); }
+  open_file(const open_file&) = delete;
+  open_file& operator=(const open_file&) = delete;
+  int fd;
+};
+
+/// What opening a file gave: the file and its metadata, or the HTTP status to answer.
+struct open_result {
+  int status = 200;
+  std::shared_ptr<const open_file> file;
+  std::uint64_t size = 0;
+  std::time_t modified = 0;
+};
+
+} // namespace
+
+} // namespace warren
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(warren::open_result)
+
+namespace warren {
+
+namespace {
+
+/// One reader: runs on its own thread, so blocking open/pread calls are fine here.
+caf::behavior reader(caf::event_based_actor*, std::shared_ptr<const open_file> root) {
+  return {
+    [root](open_atom, const std::string& relative) {
+      open_result result;
+      open_how how{};
+      how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
+      how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+      int fd = static_cast<int>(
+        ::syscall(SYS_openat2, root->fd, relative.c_str(), &how, sizeof(how)));
+      if (fd < 0) {
+        result.status = errno == ENOENT || errno == ENOTDIR ? 404
+                        : errno == EMFILE || errno == ENFILE ? 503
+                                                             : 403;
+        return result;
+      }
+      auto file = std::make_shared<const open_file>(fd);
+      struct stat st {};
+      if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        result.status = 404;
+        return result;
+      }
+      result.file = std::move(file);
+      result.size = static_cast<std::uint64_t>(st.st_size);
+      result.modified = st.st_mtime;
+      return result;
+    },
+    [](pull_atom, const std::shared_ptr<const void>& token, std::uint64_t offset,
+       std::uint64_t max_bytes) {
+      auto file = std::static_pointer_cast<const open_file>(token);
+      std::string piece(static_cast<std::size_t>(max_bytes), '\0');
+      ssize_t n;
+      do
+        n = ::pread(file->fd, piece.data(), piece.size(), static_cast<off_t>(offset));
+      while (n < 0 && errno == EINTR);
+      piece.resize(n > 0 ? static_cast<std::size_t>(n) : 0);  // empty: error or file shrank
+      return piece;
+    },
+  };
+}
+
+} // namespace
+
+file_readers file_readers::start(caf::actor_system& sys, const std::string& root,
+                                 std::size_t count) {
+  int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    throw std::system_error(errno, std::generic_category(), "cannot open static root " + root);
+  auto root_file = std::make_shared<const open_file>(fd);
+  file_readers pool;
+  pool.next_ = std::make_shared<std::atomic<std::size_t>>(0);
+  for (std::size_t i = 0; i < std::max<std::size_t>(count, 1); ++i)
+    pool.readers_.push_back(sys.spawn<caf::detached>(reader, root_file));
+  return pool;
+}
+
+http_router::handler file_readers::handler(std::string mount) const {
+  auto readers = readers_;
+  auto next = next_;
+  return [readers, next, mount = std::move(mount)](http_connection* self,
+                                                   const http::request& req)
+           -> caf::result<http::response> {
+    auto path = req.path();
+    auto relative = http::safe_relative_path(path.substr(std::min(mount.size(), path.size())));
+    if (!relative)
+      return http::make_error_response(403);
+    auto reader = readers[next->fetch_add(1, std::memory_order_relaxed) % readers.size()];
+    auto promise = self->make_response_promise<http::response>();
+    auto type = std::string{http::content_type_for(*relative)};
+    self->request(reader, caf::infinite, open_atom::value, *relative)
+      .then(
+        [promise, reader, type](open_result& opened) mutable {
+          if (opened.status != 200) {
+            promise.deliver(http::make_error_response(opened.status));
+            return;
+          }
+          http::response response{200};
+          response.set_header("Content-Type", type);
+          response.set_header("Last-Modified", http::date_cache::format(opened.modified));
+          response.stream = make_streamed_body(
+            http_body_source{reader, std::move(opened.file), 0}, opened.size);
+          promise.deliver(std::move(response));
+        },
+        [promise](caf::error&) mutable { promise.deliver(http::make_error_response(500)); });
+    return promise;
+  };
+}
+
+void file_readers::stop() {
+  for (auto& r : readers_)
+    caf::anon_send_exit(r, caf::exit_reason::user_shutdown);
+  readers_.clear();
+}
+
+} // namespace warren

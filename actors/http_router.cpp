@@ -1,0 +1,65 @@
+#include "actors/http_router.hpp"
+
+#include <memory>
+
+namespace warren {
+
+http_router& http_router::route(std::string method, std::string path, handler h) {
+  entries_.push_back(entry{std::move(method), std::move(path), false, std::move(h)});
+  return *this;
+}
+
+http_router& http_router::route_prefix(std::string method, std::string prefix, handler h) {
+  entries_.push_back(entry{std::move(method), std::move(prefix), true, std::move(h)});
+  return *this;
+}
+
+const http_router::entry* http_router::find(std::string_view method, std::string_view path,
+                                            bool& path_known, std::string& allow) const {
+  const entry* best = nullptr;
+  std::size_t best_rank = 0;  // exact: max; prefix: its length + 1
+  for (auto& e : entries_) {
+    bool matches = e.prefix ? path.substr(0, e.path.size()) == e.path : path == e.path;
+    if (!matches)
+      continue;
+    auto rank = e.prefix ? e.path.size() + 1 : std::string::npos;
+    path_known = true;
+    if (allow.find(e.method) == std::string::npos)
+      allow += (allow.empty() ? "" : ", ") + e.method;
+    if (e.method == method && (best == nullptr || rank > best_rank)) {
+      best = &e;
+      best_rank = rank;
+    }
+  }
+  return best;
+}
+
+caf::result<http::response> http_router::dispatch(http_connection* self,
+                                                  const http::request& req) const {
+  bool path_known = false;
+  std::string allow;
+  auto path = req.path();
+  auto* e = find(req.method, path, path_known, allow);
+  if (e == nullptr && req.method == "HEAD")
+    e = find("GET", path, path_known, allow);
+  if (e != nullptr)
+    return e->h(self, req);
+  if (!path_known)
+    return http::make_error_response(404);
+  auto refused = http::make_error_response(405);
+  refused.set_header("Allow", allow);
+  return refused;
+}
+
+http_behavior_factory http_router::factory() const {
+  auto shared = std::make_shared<const http_router>(*this);
+  return [shared](http_connection* self) -> caf::behavior {
+    return {
+      [shared, self](const http::request& req) -> caf::result<http::response> {
+        return shared->dispatch(self, req);
+      },
+    };
+  };
+}
+
+} // namespace warren

@@ -1,0 +1,116 @@
+#include "actors/static_files.hpp"
+
+#include "protocols/http/date_cache.hpp"
+#include "protocols/http/file_request.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <memory>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <system_error>
+#include <unistd.h>
+
+namespace warren {
+
+namespace {
+
+/// Closes a descriptor when the last response (or queued file range) using it is done.
+struct file_descriptor {
+  explicit file_descriptor(int value) : fd(value) {}
+  ~file_descriptor() {
+    if (fd >= 0)
+      ::close(fd);
+  }
+  file_descriptor(const file_descriptor&) = delete;
+  file_descriptor& operator=(const file_descriptor&) = delete;
+  int fd;
+};
+
+/// Opens `relative` below `root_fd` without ever resolving outside of it.
+int open_beneath(int root_fd, const std::string& relative) {
+  open_how how{};
+  how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  return static_cast<int>(::syscall(SYS_openat2, root_fd, relative.c_str(), &how, sizeof(how)));
+}
+
+http::response status_only(int status) {
+  return http::make_error_response(status);
+}
+
+} // namespace
+
+http_router::handler static_files(const std::string& root, std::string mount) {
+  int root_fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0)
+    throw std::system_error(errno, std::generic_category(), "cannot open static root " + root);
+  auto root_owner = std::make_shared<file_descriptor>(root_fd);
+  return [root_owner, mount = std::move(mount)](http_connection*,
+                                                const http::request& req)
+           -> caf::result<http::response> {
+    auto path = req.path();
+    auto relative = http::safe_relative_path(path.substr(std::min(mount.size(), path.size())));
+    if (!relative)
+      return status_only(403);
+    int fd = open_beneath(root_owner->fd, *relative);
+    if (fd < 0) {
+      switch (errno) {
+        case ENOENT:
+        case ENOTDIR:
+          return status_only(404);
+        case EMFILE:
+        case ENFILE:
+          return status_only(503);
+        case EXDEV:   // resolution would leave the root (e.g. a symlink pointing outside)
+        case ELOOP:
+        case EACCES:
+        case EPERM:
+          return status_only(403);
+        default:
+          return status_only(404);
+      }
+    }
+    auto file = std::make_shared<file_descriptor>(fd);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+      return status_only(404);
+    auto last_modified = http::date_cache::format(st.st_mtime);
+    if (auto since = req.find("If-Modified-Since"); since && !req.find("Range")) {
+      auto when = http::parse_http_date(*since);
+      if (when && st.st_mtime <= *when) {
+        http::response not_modified{304};
+        not_modified.set_header("Last-Modified", last_modified);
+        return not_modified;
+      }
+    }
+    auto size = static_cast<std::uint64_t>(st.st_size);
+    http::response response{200};
+    response.set_header("Content-Type", std::string{http::content_type_for(*relative)});
+    response.set_header("Last-Modified", last_modified);
+    response.set_header("Accept-Ranges", "bytes");
+    http::byte_range range;
+    if (auto header = req.find("Range"))
+      range = http::parse_range(*header, size);
+    if (range.kind == http::byte_range::unsatisfiable) {
+      auto refused = status_only(416);
+      refused.set_header("Content-Range", "bytes */" + std::to_string(size));
+      return refused;
+    }
+    std::uint64_t offset = 0;
+    std::uint64_t length = size;
+    if (range.kind == http::byte_range::partial) {
+      response.status = 206;
+      offset = range.first;
+      length = range.length();
+      response.set_header("Content-Range", "bytes " + std::to_string(range.first) + "-"
+                                             + std::to_string(range.last) + "/"
+                                             + std::to_string(size));
+    }
+    response.file = http::file_body{file, fd, offset, length};
+    return response;
+  };
+}
+
+} // namespace warren
