@@ -100,7 +100,10 @@ void http_connection::dispatch(http::request req) {
   current_mailbox_element(previous);
   if (closing())
     return;
-  if (!threw && result && (element->mid.is_answered() || !element->mid.is_request())) {
+  // A response promise or delegate takes the request's sender (this actor) out of the
+  // element (CAF 0.17 neither marks the id answered nor returns anything telling): the
+  // answer comes later as a response message.
+  if (!threw && element->sender == nullptr) {
     auto deadline = http_->settings.handler_timeout.count() > 0
                       ? clock_type::now() + http_->settings.handler_timeout
                       : clock_type::time_point::max();

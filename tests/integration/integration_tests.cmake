@@ -11,3 +11,7 @@ warren_add_test(NAME chat_server_test SOURCES integration/chat_server_test.cpp
                 LIBS warren_test_support LABELS integration TIMEOUT 300)
 target_compile_definitions(chat_server_test PRIVATE WARREN_CHAT_PATH="$<TARGET_FILE:warren-chat>")
 add_dependencies(chat_server_test warren-chat)
+
+warren_add_test(NAME http_server_test
+                SOURCES integration/http_server_test.cpp support/http_test_server.cpp
+                LIBS warren_actors warren_test_support LABELS integration TIMEOUT 300)
