@@ -20,6 +20,8 @@ using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using pull_atom = caf::atom_constant<caf::atom("pull")>;
 /// `(open_atom, relative_path)`: asks a file reader to open a file (HTTP /dynamic).
 using open_atom = caf::atom_constant<caf::atom("open")>;
+/// `(idle_atom, key, connection)`: an HTTP client connection may be reused.
+using idle_atom = caf::atom_constant<caf::atom("idle")>;
 /// `(count_atom)` to a listener: answers the number of open connections.
 using count_atom = caf::atom_constant<caf::atom("count")>;
 

@@ -31,8 +31,11 @@ char* scratch_buffer() {
 
 connection_actor::connection_actor(caf::actor_config& cfg,
                                    std::unique_ptr<transport::stream> stream,
-                                   connection_context_ptr context)
-  : caf::event_based_actor(cfg), stream_(std::move(stream)), context_(std::move(context)) {
+                                   connection_context_ptr context, bool connecting)
+  : caf::event_based_actor(cfg),
+    stream_(std::move(stream)),
+    context_(std::move(context)),
+    connecting_(connecting) {
   stats().open.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -46,7 +49,12 @@ caf::behavior connection_actor::make_behavior() {
     static_cast<connection_actor*>(self)->close_now(close_reason::handler_error);
     return caf::sec::runtime_error;
   });
-  arm_read();
+  if (connecting_) {
+    write_armed_ = true;
+    stream_->wait_writable(ctrl());
+  } else {
+    arm_read();
+  }
   schedule_tick();
   return make_protocol_behavior();
 }
@@ -178,6 +186,7 @@ void connection_actor::close_now(close_reason reason) {
   closed_ = true;
   reading_done_ = true;
   stats().count_close(reason);
+  on_closing(reason);
   if (stream_)
     stream_->close();
   output_.clear();
@@ -251,12 +260,23 @@ void connection_actor::feed(const char* data, std::size_t size) {
 
 void connection_actor::handle_writable() {
   write_armed_ = false;
-  if (!closed_)
-    flush_output();
+  if (closed_)
+    return;
+  if (connecting_) {
+    connecting_ = false;
+    if (stream_->connect_result() != 0) {
+      close_now(close_reason::io_error);
+      return;
+    }
+    last_activity_ = clock_type::now();
+    arm_read();
+    on_connected();
+  }
+  flush_output();
 }
 
 void connection_actor::flush_output() {
-  if (closed_ || output_.empty())
+  if (closed_ || output_.empty() || connecting_)
     return;
   auto result = output_.flush(*stream_);
   if (result.bytes > 0) {
@@ -295,7 +315,7 @@ void connection_actor::flush_output() {
 }
 
 void connection_actor::arm_read() {
-  if (read_armed_ || reading_done_ || reading_paused_ || closed_)
+  if (read_armed_ || reading_done_ || reading_paused_ || closed_ || connecting_)
     return;
   read_armed_ = true;
   stream_->wait_readable(ctrl());

@@ -25,8 +25,10 @@ namespace warren {
 /// @warning Only the actor itself calls its member functions (from its own handlers).
 class connection_actor : public caf::event_based_actor {
 public:
+  /// With `connecting`, the stream's connect is still in progress: the actor waits until it
+  /// is writable, then calls on_connected (or closes with io_error when it failed).
   connection_actor(caf::actor_config& cfg, std::unique_ptr<transport::stream> stream,
-                   connection_context_ptr context);
+                   connection_context_ptr context, bool connecting = false);
 
   ~connection_actor() override;
 
@@ -86,6 +88,12 @@ protected:
   /// Makes sure a tick comes at the earliest deadline (call after a deadline moved earlier).
   void schedule_tick();
 
+  /// Called once an outbound connect succeeded (see the constructor).
+  virtual void on_connected() {}
+
+  /// Called when the connection closes for `reason`, before the actor ends.
+  virtual void on_closing(close_reason) {}
+
   /// Called after a flush empties the output queue (e.g. to produce more output).
   virtual void on_output_flushed() {}
 
@@ -142,6 +150,7 @@ private:
   bool in_read_batch_ = false;   ///< writes wait for one flush at the end of the batch
   bool peer_eof_ = false;   ///< the peer sent FIN
   bool lingering_ = false;  ///< FIN sent, discarding input until the peer's FIN
+  bool connecting_ = false; ///< outbound connect in progress
 };
 
 } // namespace warren

@@ -87,6 +87,9 @@ public:
 
   caf::actor_system& system() noexcept { return sys_; }
 
+  /// The reactors new sockets register with (thread-safe).
+  transport::reactor_pool& reactors() noexcept { return *reactors_; }
+
   const config& cfg() const noexcept { return cfg_; }
 
 private:

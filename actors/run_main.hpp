@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/http_client.hpp"
 #include "config/config.hpp"
 
 #include <caf/actor_system.hpp>
@@ -18,6 +19,7 @@ template <class Config = config, class Body>
 int run_main(int argc, char** argv, Body body) {
   static_assert(std::is_base_of<config, Config>::value, "Config must derive from warren::config");
   Config cfg;
+  cfg.add_error_category(caf::atom("http_cli"), render_http_client_error);
   if (auto err = cfg.parse(argc, argv)) {
     std::cerr << argv[0] << ": invalid option or config file: "
               << caf::actor_system_config::render(err) << " (see --help)" << std::endl;

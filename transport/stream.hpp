@@ -49,6 +49,10 @@ public:
   /// Sends one `writable_atom` to `owner` once a write may make progress, like wait_readable.
   virtual void wait_writable(const caf::strong_actor_ptr& owner) = 0;
 
+  /// For a stream whose connect is in progress, once it is writable: 0 when connected, else
+  /// the errno value the connect failed with. Streams that are connected from the start: 0.
+  virtual int connect_result() noexcept { return 0; }
+
   /// Half-closes: the peer reads EOF after the bytes already written.
   virtual void shutdown_write() noexcept = 0;
 

@@ -94,6 +94,33 @@ void tcp_stream::wait_writable(const caf::strong_actor_ptr& owner) {
   });
 }
 
+int tcp_stream::connect_result() noexcept {
+  int error = 0;
+  socklen_t length = sizeof(error);
+  if (::getsockopt(socket_.native_handle(), SOL_SOCKET, SO_ERROR, &error, &length) != 0)
+    return errno;
+  return error;
+}
+
+int tcp_stream::start_connect(const asio::ip::tcp::endpoint& endpoint, int& error) noexcept {
+  int fd = ::socket(endpoint.protocol().family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    error = errno;
+    return -1;
+  }
+  set_no_delay(fd);
+  int rc;
+  do
+    rc = ::connect(fd, endpoint.data(), static_cast<socklen_t>(endpoint.size()));
+  while (rc != 0 && errno == EINTR);
+  if (rc != 0 && errno != EINPROGRESS) {
+    error = errno;
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 void tcp_stream::shutdown_write() noexcept {
   if (socket_.is_open())
     ::shutdown(socket_.native_handle(), SHUT_WR);

@@ -24,8 +24,13 @@ public:
   io_result send_file(int fd, std::uint64_t offset, std::size_t count) override;
   void wait_readable(const caf::strong_actor_ptr& owner) override;
   void wait_writable(const caf::strong_actor_ptr& owner) override;
+  int connect_result() noexcept override;
   void shutdown_write() noexcept override;
   void close() noexcept override;
+
+  /// Starts a non-blocking connect to `endpoint`; returns the descriptor (connect in
+  /// progress or done: wait until writable, then ask connect_result), or -1 with `error` set.
+  static int start_connect(const asio::ip::tcp::endpoint& endpoint, int& error) noexcept;
 
   /// Sets TCP_NODELAY (every response goes out at once; no Nagle/delayed-ACK stalls).
   static void set_no_delay(int fd) noexcept;

@@ -1,0 +1,195 @@
+#include "actors/http_client.hpp"
+
+#include "actors/atoms.hpp"
+#include "actors/engine.hpp"
+#include "actors/http_client_connection.hpp"
+#include "protocols/http/url.hpp"
+#include "transport/tcp_stream.hpp"
+
+#include <caf/all.hpp>
+
+#include <cstring>
+#include <netdb.h>
+#include <unordered_map>
+
+namespace warren {
+
+namespace {
+
+constexpr auto error_category = caf::atom("http_cli");
+
+struct client_state {
+  engine* eng = nullptr;
+  http_client_settings settings;
+  /// Idle keep-alive connections per "host:port", most recently used last.
+  std::unordered_map<std::string, std::vector<caf::actor>> idle;
+};
+
+using client_actor = caf::stateful_actor<client_state>;
+
+bool is_idempotent(const std::string& method) {
+  return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE"
+         || method == "OPTIONS" || method == "TRACE";
+}
+
+bool has_code(const caf::error& e, http_client_error code) {
+  return e.category() == error_category && e.code() == static_cast<std::uint8_t>(code);
+}
+
+/// Resolves a host name with the blocking resolver; runs on its own thread (detached).
+caf::behavior resolver(caf::event_based_actor* self) {
+  return {
+    [self](const std::string& host) -> caf::result<std::string> {
+      self->quit();  // one lookup per resolver
+      addrinfo hints{};
+      hints.ai_family = AF_UNSPEC;
+      hints.ai_socktype = SOCK_STREAM;
+      addrinfo* found = nullptr;
+      if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr)
+        return make_error(http_client_error::resolve_failed, host);
+      char text[INET6_ADDRSTRLEN] = {};
+      const void* address = found->ai_family == AF_INET6
+                              ? static_cast<const void*>(
+                                &reinterpret_cast<sockaddr_in6*>(found->ai_addr)->sin6_addr)
+                              : static_cast<const void*>(
+                                &reinterpret_cast<sockaddr_in*>(found->ai_addr)->sin_addr);
+      ::inet_ntop(found->ai_family, address, text, sizeof(text));
+      ::freeaddrinfo(found);
+      return std::string{text};
+    },
+  };
+}
+
+/// A connection for `key`: an idle one (reused = true) or a new one.
+caf::expected<caf::actor> acquire(client_actor* self, const std::string& key,
+                                  const asio::ip::tcp::endpoint& endpoint, bool& reused) {
+  auto& idle = self->state.idle[key];
+  if (!idle.empty()) {
+    auto conn = std::move(idle.back());
+    idle.pop_back();
+    reused = true;
+    return conn;
+  }
+  reused = false;
+  int error = 0;
+  int fd = transport::tcp_stream::start_connect(endpoint, error);
+  if (fd < 0)
+    return make_error(http_client_error::connect_failed, std::strerror(error));
+  std::error_code ec;
+  auto stream = std::make_unique<transport::tcp_stream>(
+    self->state.eng->reactors().next().context(), endpoint.protocol(), fd, ec);
+  if (ec)
+    return make_error(http_client_error::connect_failed, ec.message());
+  auto conn = self->spawn<http_client_connection>(std::move(stream), self->state.eng->context(),
+                                                  caf::actor{self}, key,
+                                                  self->state.settings.limits);
+  self->monitor(conn);
+  return conn;
+}
+
+void send_job(client_actor* self, const std::string& key, asio::ip::tcp::endpoint endpoint,
+              http_client_job job,
+              caf::typed_response_promise<http::client_response> promise, bool may_retry) {
+  bool reused = false;
+  auto conn = acquire(self, key, endpoint, reused);
+  if (!conn) {
+    promise.deliver(std::move(conn.error()));
+    return;
+  }
+  auto target = *conn;
+  self->request(target, self->state.settings.request_timeout, job)
+    .then(
+      [promise](http::client_response& response) mutable {
+        promise.deliver(std::move(response));
+      },
+      [=](caf::error& e) mutable {
+        // A reused connection the server had closed meanwhile: try once more on a new one.
+        if (reused && may_retry && is_idempotent(job.method)
+            && has_code(e, http_client_error::connection_lost)) {
+          send_job(self, key, endpoint, std::move(job), std::move(promise), false);
+          return;
+        }
+        if (e == caf::sec::request_timeout) {
+          self->send(target, close_atom::value);
+          e = make_error(http_client_error::timeout, job.target);
+        }
+        promise.deliver(std::move(e));
+      });
+}
+
+caf::behavior client(client_actor* self, engine* eng, http_client_settings settings) {
+  self->state.eng = eng;
+  self->state.settings = settings;
+  self->set_down_handler([self](caf::down_msg& down) {
+    for (auto& entry : self->state.idle) {
+      auto& list = entry.second;
+      list.erase(std::remove_if(list.begin(), list.end(),
+                                [&](const caf::actor& a) { return a.address() == down.source; }),
+                 list.end());
+    }
+  });
+  return {
+    [self](http_client_request& req) -> caf::result<http::client_response> {
+      auto url = http::parse_url(req.url);
+      if (!url)
+        return make_error(http_client_error::bad_url, req.url);
+      http_client_job job{req.method, url->target, url->host_header(), std::move(req.headers),
+                          std::move(req.body)};
+      auto key = url->host_header();
+      auto port = url->port;
+      auto promise = self->make_response_promise<http::client_response>();
+      asio::error_code ec;
+      auto host = url->is_ipv6() ? url->host.substr(1, url->host.size() - 2) : url->host;
+      auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
+      if (!ec) {
+        send_job(self, key, {address, port}, std::move(job), promise, true);
+        return promise;
+      }
+      auto lookup = self->spawn<caf::detached>(resolver);
+      self->request(lookup, caf::infinite, host)
+        .then(
+          [=](const std::string& text) mutable {
+            asio::error_code parse_error;
+            auto resolved = asio::ip::make_address(text, parse_error);
+            if (parse_error) {
+              promise.deliver(make_error(http_client_error::resolve_failed, host));
+              return;
+            }
+            send_job(self, key, {resolved, port}, std::move(job), promise, true);
+          },
+          [promise](caf::error& e) mutable { promise.deliver(std::move(e)); });
+      return promise;
+    },
+    [self](idle_atom, const std::string& key, const caf::actor& conn) {
+      auto& idle = self->state.idle[key];
+      if (idle.size() < self->state.settings.max_idle_per_host)
+        idle.push_back(conn);
+      else
+        self->send(conn, close_atom::value);
+    },
+  };
+}
+
+} // namespace
+
+caf::error make_error(http_client_error code, std::string context) {
+  return caf::error{static_cast<std::uint8_t>(code), error_category,
+                    caf::make_message(std::move(context))};
+}
+
+std::string render_http_client_error(std::uint8_t code, caf::atom_value,
+                                     const caf::message& context) {
+  static const char* names[] = {"none",           "bad_url",         "bad_request",
+                                "resolve_failed", "connect_failed",  "connection_lost",
+                                "bad_response",   "timeout"};
+  std::string out = code < std::size(names) ? names[code] : "unknown";
+  if (context.match_elements<std::string>() && !context.get_as<std::string>(0).empty())
+    out += ": " + context.get_as<std::string>(0);
+  return out;
+}
+
+caf::actor spawn_http_client(engine& eng, http_client_settings settings) {
+  return eng.system().spawn(client, &eng, settings);
+}
+
+} // namespace warren
