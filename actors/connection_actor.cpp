@@ -20,7 +20,7 @@ using clock_type = std::chrono::steady_clock;
 constexpr std::size_t scratch_size = 64 * 1024;
 
 /// Reads per readable message before the actor yields to others (fairness).
-constexpr int max_reads_per_turn = 4;
+constexpr int max_reads_per_turn = 8;
 
 char* scratch_buffer() {
   thread_local std::vector<char> buffer(scratch_size);
@@ -207,38 +207,57 @@ void connection_actor::handle_readable() {
   if (reading_done_ || reading_paused_ || closed_)
     return;
   auto buffer = scratch_buffer();
-  in_read_batch_ = true;
   bool eof = false;
+  bool drained = false;  // a read found nothing: wait for readiness
+  // Read, hand the bytes to the protocol, send its replies, and read again right away: a
+  // busy peer has usually sent more by then, and a read that finds data is cheaper than
+  // re-arming readiness (epoll_ctl) and waiting for it (asio's speculative reads do the same).
   for (int i = 0; i < max_reads_per_turn && !reading_done_ && !reading_paused_; ++i) {
     auto result = stream_->read_some(buffer, scratch_size);
     if (result.status == transport::io_result::ok) {
       last_activity_ = clock_type::now();
       stats().bytes_in.fetch_add(result.bytes, std::memory_order_relaxed);
+      in_read_batch_ = true;
       feed(buffer, result.bytes);
-      if (result.bytes < scratch_size)
-        break;  // drained for now; the next wait re-checks readiness
+      in_read_batch_ = false;
+      if (closed_)
+        return;
+      flush_output();
+      if (closed_)
+        return;
       continue;
     }
-    if (result.status == transport::io_result::eof)
+    if (result.status == transport::io_result::would_block)
+      drained = true;
+    else if (result.status == transport::io_result::eof)
       eof = true;
-    else if (result.status == transport::io_result::failed)
+    else
       close_now(close_reason::io_error);
     break;
   }
-  in_read_batch_ = false;
   if (closed_)
     return;
-  if (eof)
+  if (eof) {
     peer_eof_ = true;
-  if (eof && !reading_done_) {
-    reading_done_ = true;
-    release_input_buffer();  // a partial message can never complete now
-    on_peer_eof();
+    if (!reading_done_) {
+      reading_done_ = true;
+      release_input_buffer();  // a partial message can never complete now
+      on_peer_eof();
+    }
   }
   flush_output();
   if (closing_after_flush_ && output_.empty())
     finish_graceful_close();
-  arm_read();
+  if (closed_ || reading_done_ || reading_paused_)
+    return;
+  if (drained) {
+    arm_read();
+  } else {
+    // Turn used up with data still coming: yield to other actors without a system call and
+    // continue when this message comes back.
+    read_armed_ = true;
+    transport::notify_readable(ctrl());
+  }
 }
 
 void connection_actor::feed(const char* data, std::size_t size) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "actors/sharded_counter.hpp"
+
 #include <array>
 #include <atomic>
 #include <cstddef>
@@ -26,20 +28,21 @@ enum class close_reason : std::uint8_t {
 const char* to_string(close_reason reason);
 
 /// Counters of one engine, shared by its listeners and connections.
-/// Thread-safe: every field is a relaxed atomic; readers get a consistent-enough snapshot.
+/// Thread-safe: every field is sharded per thread (see sharded_counter); readers get a
+/// consistent-enough snapshot.
 struct engine_stats {
-  using counter = std::atomic<std::uint64_t>;
+  using counter = sharded_counter;
 
-  counter accepted{0};         ///< connections accepted and given an actor
-  counter refused{0};          ///< closed at once because max-connections was reached
-  counter accept_paused{0};    ///< times accepting paused for lack of file descriptors
-  counter open{0};             ///< connections whose actor is alive
+  counter accepted;         ///< connections accepted and given an actor
+  counter refused;          ///< closed at once because max-connections was reached
+  counter accept_paused;    ///< times accepting paused for lack of file descriptors
+  counter open;             ///< connections whose actor is alive
   std::array<counter, static_cast<std::size_t>(close_reason::count_)> closed{};
-  counter bytes_in{0};
-  counter bytes_out{0};
-  counter frames_in{0};
-  counter frames_out{0};
-  counter http_requests{0};  ///< complete HTTP requests handed to a behaviour
+  counter bytes_in;
+  counter bytes_out;
+  counter frames_in;
+  counter frames_out;
+  counter http_requests;  ///< complete HTTP requests handed to a behaviour
   /// HTTP responses sent, by status class: [0] 1xx ... [4] 5xx.
   std::array<counter, 5> http_responses{};
 
