@@ -45,6 +45,11 @@ const llhttp_settings_t& request_parser::settings() noexcept {
     s.on_header_value = on_header_value;
     s.on_header_value_complete = on_header_value_complete;
     s.on_headers_complete = on_headers_complete;
+    s.on_chunk_header = on_chunk_header;
+    s.on_chunk_extension_name = on_chunk_extension_name;
+    s.on_chunk_extension_name_complete = on_chunk_extension_name_complete;
+    s.on_chunk_extension_value = on_chunk_extension_value;
+    s.on_chunk_extension_value_complete = on_chunk_extension_value_complete;
     s.on_body = on_body;
     s.on_message_complete = on_message_complete;
     return s;
@@ -82,9 +87,15 @@ parse_result request_parser::feed(const char* data, std::size_t size) {
       if (room == 0 && slice > 0)
         return fail(431, "request header section too large", consumed);
       slice = std::min(slice, room);
+    } else {
+      // Show llhttp at most one body byte over the limit: then whatever the
+      // split, the 413 comes before any error in the bytes after that one.
+      std::size_t room = limits_.max_body_bytes - body_wire_bytes_;
+      if (slice > room)
+        slice = room + 1;
     }
     const char* begin = data + consumed;
-    message_done_ = false;
+    event_ = event::none;
     callback_status_ = 0;
     auto err = llhttp_execute(&parser_, begin, slice);
     std::size_t n = slice;
@@ -92,11 +103,11 @@ parse_result request_parser::feed(const char* data, std::size_t size) {
       const char* pos = llhttp_get_error_pos(&parser_);
       n = pos ? std::min(slice, static_cast<std::size_t>(pos - begin)) : 0;
     }
-    const char* line_error = in_head ? check_line_breaks(begin, n) : nullptr;
+    const char* framing_error = (in_head || chunked_) ? framing_.check(begin, n) : nullptr;
     consumed += n;
     (in_head ? head_bytes_ : body_wire_bytes_) += n;
-    if (line_error)
-      return fail(400, line_error, consumed);
+    if (framing_error)
+      return fail(400, framing_error, consumed);
     if (callback_status_ != 0)
       return fail(callback_status_, callback_reason_, consumed);
     if (!in_head && body_wire_bytes_ > limits_.max_body_bytes)
@@ -108,16 +119,25 @@ parse_result request_parser::feed(const char* data, std::size_t size) {
         continue; // the head slice is used up; the next round reports 431
       case HPE_PAUSED:
         llhttp_resume(&parser_);
-        if (message_done_) {
-          phase_ = phase::ready;
-          return {parse_status::request_ready, consumed};
+        switch (event_) {
+          case event::message_done:
+            phase_ = phase::ready;
+            return {parse_status::request_ready, consumed};
+          case event::head_done:
+            phase_ = phase::body;
+            if (continue_pending_) {
+              continue_pending_ = false;
+              return {parse_status::expect_continue, consumed};
+            }
+            continue;
+          case event::chunk_header:
+            // The size line is checked; skip the data, then demand CRLF.
+            framing_.start_chunk(parser_.content_length);
+            continue;
+          case event::none:
+            break;
         }
-        phase_ = phase::body; // paused by on_headers_complete
-        if (continue_pending_) {
-          continue_pending_ = false;
-          return {parse_status::expect_continue, consumed};
-        }
-        continue;
+        return fail(400, "unexpected llhttp pause", consumed); // not reached
       case HPE_PAUSED_UPGRADE:
         // The caller took the upgrade request and kept feeding: it ignored
         // the upgrade (RFC 9110 7.8), so go on parsing HTTP.
@@ -138,26 +158,14 @@ request request_parser::take_request() {
   header_count_ = 0;
   in_field_ = false;
   continue_pending_ = false;
-  last_byte_ = '\0';
+  chunked_ = false;
+  framing_.reset();
   phase_ = out.keep_alive ? phase::head : phase::closed;
   return out;
 }
 
 bool request_parser::has_partial_request() const noexcept {
   return (phase_ == phase::head && head_bytes_ > 0) || phase_ == phase::body;
-}
-
-const char* request_parser::check_line_breaks(const char* head, std::size_t size) noexcept {
-  const char* error = nullptr;
-  for (std::size_t i = 0; i < size && !error; ++i) {
-    char c = head[i];
-    if (c == '\n' && last_byte_ != '\r')
-      error = "bare LF line ending";
-    else if ((c == ' ' || c == '\t') && last_byte_ == '\n')
-      error = "obsolete line folding";
-    last_byte_ = c;
-  }
-  return error;
 }
 
 int request_parser::reject(int status, const char* reason) noexcept {
@@ -189,8 +197,11 @@ int request_parser::on_url(llhttp_t* p, const char* at, std::size_t size) {
 
 int request_parser::on_header_field(llhttp_t* p, const char* at, std::size_t size) {
   auto& s = self(p);
-  if (s.phase_ != phase::head)
-    return 0; // trailer field: parsed, bounded by max_body_bytes, dropped
+  if (s.phase_ != phase::head) {
+    // Trailer field: checked, bounded by max_body_bytes, dropped.
+    s.framing_.add_token_span({at, size});
+    return 0;
+  }
   if (!s.in_field_) {
     s.request_.headers.emplace_back();
     s.in_field_ = true;
@@ -201,8 +212,8 @@ int request_parser::on_header_field(llhttp_t* p, const char* at, std::size_t siz
 
 int request_parser::on_header_field_complete(llhttp_t* p) {
   auto& s = self(p);
-  if (s.phase_ != phase::head)
-    return 0;
+  if (s.phase_ != phase::head) // llhttp 8.1 takes "T : v" and ": v" here too
+    return s.framing_.end_span() ? 0 : s.reject(400, "invalid trailer field name");
   if (!s.in_field_)
     s.request_.headers.emplace_back(); // empty name: refused just below
   s.in_field_ = false;
@@ -237,6 +248,36 @@ int request_parser::on_headers_complete(llhttp_t* p) {
   return self(p).finish_head();
 }
 
+int request_parser::on_chunk_header(llhttp_t* p) {
+  auto& s = self(p);
+  // Refuse an oversized chunk before its data arrives (on_body keeps the
+  // body within the limit, so the subtraction cannot wrap).
+  if (p->content_length > s.limits_.max_body_bytes - s.request_.body.size())
+    return s.reject(413, "request body too large");
+  s.event_ = event::chunk_header;
+  return HPE_PAUSED; // lets feed() check the size line before the data
+}
+
+int request_parser::on_chunk_extension_name(llhttp_t* p, const char* at, std::size_t size) {
+  self(p).framing_.add_span({at, size});
+  return 0;
+}
+
+int request_parser::on_chunk_extension_name_complete(llhttp_t* p) {
+  auto& s = self(p);
+  return s.framing_.end_span() ? 0 : s.reject(400, "empty chunk extension name");
+}
+
+int request_parser::on_chunk_extension_value(llhttp_t* p, const char* at, std::size_t size) {
+  self(p).framing_.add_span({at, size});
+  return 0;
+}
+
+int request_parser::on_chunk_extension_value_complete(llhttp_t* p) {
+  auto& s = self(p);
+  return s.framing_.end_span() ? 0 : s.reject(400, "empty chunk extension value");
+}
+
 int request_parser::on_body(llhttp_t* p, const char* at, std::size_t size) {
   auto& s = self(p);
   if (s.request_.body.size() + size > s.limits_.max_body_bytes)
@@ -246,12 +287,13 @@ int request_parser::on_body(llhttp_t* p, const char* at, std::size_t size) {
 }
 
 int request_parser::on_message_complete(llhttp_t* p) {
-  self(p).message_done_ = true;
+  self(p).event_ = event::message_done;
   return HPE_PAUSED;
 }
 
 int request_parser::finish_head() {
   auto& r = request_;
+  event_ = event::head_done;
   r.version_major = parser_.http_major;
   r.version_minor = parser_.http_minor;
   r.method = llhttp_method_name(static_cast<llhttp_method_t>(parser_.method));
@@ -288,7 +330,8 @@ int request_parser::finish_head() {
   auto expect = find_header(r.headers, "Expect");
   r.expects_continue = r.version_minor >= 1 && expect && iequals(*expect, "100-continue");
   r.upgrade = parser_.upgrade != 0;
-  bool has_body = (parser_.flags & F_CHUNKED) || parser_.content_length > 0;
+  chunked_ = (parser_.flags & F_CHUNKED) != 0;
+  bool has_body = chunked_ || parser_.content_length > 0;
   continue_pending_ = r.expects_continue && has_body;
   return HPE_PAUSED; // lets feed() account the head bytes and report expect_continue
 }

@@ -1,5 +1,7 @@
 #include "protocols/http/response_parser.hpp"
 
+#include "protocols/http/chunk_framing.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <utility>
@@ -119,6 +121,12 @@ response_parse_result response_parser::feed(const char* data, std::size_t size) 
       if (room == 0 && slice > 0)
         return fail("response header section too large", consumed);
       slice = std::min(slice, room);
+    } else {
+      // Show llhttp at most one body byte over the limit: then whatever the
+      // split, the limit error comes before any error in the bytes after it.
+      std::size_t room = limits_.max_body_bytes - body_wire_bytes_;
+      if (slice > room)
+        slice = room + 1;
     }
     const char* begin = data + consumed;
     event_ = event::none;
@@ -225,32 +233,13 @@ void response_parser::reset_message() noexcept {
 }
 
 const char* response_parser::check_framing(const char* bytes, std::size_t size, bool in_head) {
-  for (std::size_t i = 0; i < size; ++i) {
-    if (data_left_ > 0) {
-      auto skip = static_cast<std::size_t>(std::min<std::uint64_t>(data_left_, size - i));
-      data_left_ -= skip;
-      i += skip - 1;
-      if (data_left_ == 0)
-        crlf_due_ = 2;
-      continue;
-    }
+  // Status line bytes go through the line rules and are captured one by one
+  // (so errors come in stream order whatever the split); the rest in bulk.
+  std::size_t i = 0;
+  for (; in_head && !status_line_done_ && i < size; ++i) {
     char c = bytes[i];
-    if (crlf_due_ > 0) {
-      if (c != (crlf_due_ == 2 ? '\r' : '\n'))
-        return "chunk data not followed by CRLF";
-      --crlf_due_;
-      last_byte_ = c;
-      continue;
-    }
-    if (last_byte_ == '\r' && c != '\n')
-      return "CR not followed by LF";
-    if (c == '\n' && last_byte_ != '\r')
-      return "bare LF line ending";
-    if ((c == ' ' || c == '\t') && last_byte_ == '\n')
-      return "obsolete line folding";
-    last_byte_ = c;
-    if (!in_head || status_line_done_)
-      continue;
+    if (const char* error = check_line_byte(last_byte_, c))
+      return error;
     if (c == '\r' && !status_line_.empty()) {
       status_line_done_ = true;
       if (const char* error = parse_status_line(status_line_, response_.reason))
@@ -260,7 +249,7 @@ const char* response_parser::check_framing(const char* bytes, std::size_t size, 
       status_line_.push_back(c);
     }
   }
-  return nullptr;
+  return scan_framing(bytes + i, size - i, last_byte_, data_left_, crlf_due_);
 }
 
 int response_parser::reject(const char* reason) noexcept {
