@@ -16,8 +16,6 @@ config::config() {
     .add(backlog, "backlog", "listen(2) backlog (default 1024)")
     .add(max_connections, "max-connections",
          "open connections beyond this are closed at once (default 10000)")
-    .add(max_frame_size, "max-frame-size",
-         "largest frame payload in bytes; larger closes the connection (default 1048576)")
     .add(idle_timeout_ms, "idle-timeout-ms",
          "close a connection idle this long, 0 = never (default 60000)")
     .add(write_timeout_ms, "write-timeout-ms",
@@ -30,6 +28,12 @@ config::config() {
   auto cores = std::max(1u, std::thread::hardware_concurrency());
   set("scheduler.max-threads", static_cast<size_t>(cores));
   add_message_type<frame>("warren::frame");
+}
+
+framed_config::framed_config() {
+  opt_group{custom_options_, "global"}.add(
+    max_frame_size, "max-frame-size",
+    "largest frame payload in bytes; larger closes the connection (default 1048576)");
 }
 
 std::string config::validate() const {

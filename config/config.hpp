@@ -25,6 +25,7 @@ public:
   /// Open connections beyond this are closed at once and counted as refused.
   std::size_t max_connections = 10000;
   /// Largest announced frame payload; a larger one closes the connection (protocol error).
+  /// A command-line option only in framed_config (it means nothing to HTTP servers).
   std::size_t max_frame_size = 1u << 20;
   /// Close a connection after this long without traffic (0: never).
   std::size_t idle_timeout_ms = 60000;
@@ -39,6 +40,12 @@ public:
 
   /// Checks values that CAF's parser cannot (ranges, relations); empty on success.
   std::string validate() const;
+};
+
+/// The engine's options plus those of length-prefixed framing (`--max-frame-size`).
+class framed_config : public config {
+public:
+  framed_config();
 };
 
 } // namespace warren

@@ -42,27 +42,30 @@ caf::behavior room(caf::stateful_actor<room_state>* self) {
 
 } // namespace
 
-int main(int argc, char** argv) {
-  return warren::run_main(argc, argv, [](caf::actor_system& sys, const warren::config& cfg) {
-    warren::engine engine{sys, cfg};
-    auto the_room = sys.spawn(room);
-    auto server = engine.serve_framed([the_room](warren::framed_connection* self) {
-      self->send(the_room, join_atom::value, caf::actor{self});
-      return caf::behavior{
-        [=](const warren::frame& f) {
-          self->send(the_room, say_atom::value, f, caf::actor{self});
-        },
-      };
-    });
-    if (!server) {
-      std::cerr << "warren-chat: " << sys.render(server.error()) << std::endl;
-      caf::anon_send_exit(the_room, caf::exit_reason::user_shutdown);
-      return 1;
-    }
-    std::cout << "warren-chat listening on " << server->host << ':' << server->port
-              << std::endl;
-    auto code = engine.run_until_signal();
-    caf::anon_send_exit(the_room, caf::exit_reason::user_shutdown);
-    return code;
+/// Runs the server until SIGINT/SIGTERM; returns the exit code.
+int serve(caf::actor_system& sys, const warren::framed_config& cfg) {
+  warren::engine engine{sys, cfg};
+  auto the_room = sys.spawn(room);
+  auto server = engine.serve_framed([the_room](warren::framed_connection* self) {
+    self->send(the_room, join_atom::value, caf::actor{self});
+    return caf::behavior{
+      [=](const warren::frame& f) {
+        self->send(the_room, say_atom::value, f, caf::actor{self});
+      },
+    };
   });
+  if (!server) {
+    std::cerr << "warren-chat: " << sys.render(server.error()) << std::endl;
+    caf::anon_send_exit(the_room, caf::exit_reason::user_shutdown);
+    return 1;
+  }
+  std::cout << "warren-chat listening on " << server->host << ':' << server->port
+            << std::endl;
+  auto code = engine.run_until_signal();
+  caf::anon_send_exit(the_room, caf::exit_reason::user_shutdown);
+  return code;
+}
+
+int main(int argc, char** argv) {
+  return warren::run_main<warren::framed_config>(argc, argv, serve);
 }

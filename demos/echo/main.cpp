@@ -7,20 +7,23 @@
 
 #include <iostream>
 
-int main(int argc, char** argv) {
-  return warren::run_main(argc, argv, [](caf::actor_system& sys, const warren::config& cfg) {
-    warren::engine engine{sys, cfg};
-    auto server = engine.serve_framed([](warren::framed_connection*) -> caf::behavior {
-      return {
-        [](const warren::frame& f) { return f; },
-      };
-    });
-    if (!server) {
-      std::cerr << "warren-echo: " << sys.render(server.error()) << std::endl;
-      return 1;
-    }
-    std::cout << "warren-echo listening on " << server->host << ':' << server->port
-              << std::endl;
-    return engine.run_until_signal();
+/// Runs the server until SIGINT/SIGTERM; returns the exit code.
+int serve(caf::actor_system& sys, const warren::framed_config& cfg) {
+  warren::engine engine{sys, cfg};
+  auto server = engine.serve_framed([](warren::framed_connection*) -> caf::behavior {
+    return {
+      [](const warren::frame& f) { return f; },
+    };
   });
+  if (!server) {
+    std::cerr << "warren-echo: " << sys.render(server.error()) << std::endl;
+    return 1;
+  }
+  std::cout << "warren-echo listening on " << server->host << ':' << server->port
+            << std::endl;
+  return engine.run_until_signal();
+}
+
+int main(int argc, char** argv) {
+  return warren::run_main<warren::framed_config>(argc, argv, serve);
 }
