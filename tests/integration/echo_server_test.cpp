@@ -149,8 +149,11 @@ BOOST_AUTO_TEST_CASE(oversize_frame_closes_only_its_own_connection) {
 }
 
 BOOST_AUTO_TEST_CASE(sigterm_delivers_pending_output_then_exits_zero) {
-  auto server = start_echo({"--shutdown-timeout-ms=20000"});
+  // No write-stall timeout here: filling the buffers can take long under fault injection.
+  auto server = start_echo({"--shutdown-timeout-ms=20000", "--write-timeout-ms=0"});
   test_client client{server.port()};
+  int small_buffer = 64 * 1024;  // fill the path to the server quickly, also under faults
+  ::setsockopt(client.fd(), SOL_SOCKET, SO_RCVBUF, &small_buffer, sizeof(small_buffer));
   // Send 100 KiB frames without reading until the server stops reading (its output is
   // pending because we do not read): then all of that output is queued in the server.
   ::fcntl(client.fd(), F_SETFL, ::fcntl(client.fd(), F_GETFL) | O_NONBLOCK);
@@ -166,6 +169,8 @@ BOOST_AUTO_TEST_CASE(sigterm_delivers_pending_output_then_exits_zero) {
       sent.append(frame.data() + offset, static_cast<std::size_t>(w));
       offset = (offset + static_cast<std::size_t>(w)) % frame.size();
       idle_rounds = 0;
+    } else if (w < 0 && errno == EINTR) {
+      continue;  // interrupted (e.g. under fault injection): retry at once
     } else {
       ++idle_rounds;  // the server stopped reading: its output is backed up
       std::this_thread::sleep_for(10ms);

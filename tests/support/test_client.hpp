@@ -24,7 +24,8 @@ public:
   test_client(const test_client&) = delete;
   test_client& operator=(const test_client&) = delete;
 
-  /// Writes all bytes (blocking).
+  /// Writes all bytes (blocking); stops quietly if the server closed the connection (EPIPE,
+  /// ECONNRESET): the reads that follow then see the close.
   void send_all(std::string_view bytes);
 
   /// Sends one length-prefixed frame.
