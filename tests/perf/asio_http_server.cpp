@@ -1,0 +1,577 @@
+// asio-http-server: the plain-asio HTTP/1.1 baseline for warren-http, with no
+// actors: the floor that warren-http is measured against in bench_http.sh
+// (tests/perf/README.md).
+//
+// One thread runs one io_context; one session object per connection; classic
+// asio: async_read_some into a per-session buffer, every complete request of
+// that read answered into one output buffer, written with one async_write.
+//
+// HTTP, minimal but honest:
+//   - a request is its head up to the first "\r\n\r\n" (a head over 16 KiB
+//     gets 431 and the connection closes); requests split across reads wait
+//     for the rest, pipelined requests are answered in order;
+//   - request line "METHOD TARGET HTTP/1.x"; anything else gets 400 + close;
+//   - Content-Length bodies are read and dropped; Transfer-Encoding gets 501 +
+//     close (this baseline does not parse chunked bodies);
+//   - persistence: HTTP/1.1 keeps the connection unless "Connection: close",
+//     HTTP/1.0 closes it unless "Connection: keep-alive"; a response that
+//     closes carries "Connection: close", then the server sends FIN once the
+//     response is out;
+//   - GET/HEAD /plaintext: 200 "Hello, World!" as text/plain, byte for byte
+//     what warren-http sends (Server, Date cached per second, Content-Type,
+//     Content-Length), including its "Server: warren" field, so the two put the
+//     same bytes on the wire;
+//   - GET/HEAD /static/NAME: the file NAME under --static-root (no "..", no
+//     '%', no subdirectory escapes), opened per request like warren and nginx
+//     do, head with Content-Type (by extension), Last-Modified, Accept-Ranges,
+//     Content-Length, then the body with sendfile(2) straight from the file;
+//   - anything else: 404 (405 for other methods on known routes).
+// TCP_NODELAY on accepted sockets; SIGPIPE ignored (sendfile to a reset
+// connection fails with EPIPE and ends that session only).
+//
+// Usage: asio-http-server [--host=127.0.0.1] [--port=0] [--static-root=DIR]
+// Prints "asio-http listening on HOST:PORT" (flushed) once listening; exits 0
+// on SIGINT/SIGTERM.
+
+#include <asio.hpp>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace {
+
+using asio::ip::tcp;
+
+constexpr std::size_t read_chunk_bytes = 16 * 1024;
+constexpr std::size_t max_head_bytes = 16 * 1024;
+
+struct options {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  std::string static_root;
+};
+
+/// IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), formatted once per second.
+class date_cache {
+public:
+  const std::string& now() {
+    std::time_t t = std::time(nullptr);
+    if (t != second_) {
+      second_ = t;
+      text_ = format(t);
+    }
+    return text_;
+  }
+  static std::string format(std::time_t t) {
+    static const char* const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char* const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[40];
+    int n = std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday],
+                          tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                          tm.tm_sec);
+    return std::string(buf, static_cast<std::size_t>(n));
+  }
+
+private:
+  std::time_t second_ = -1;
+  std::string text_;
+};
+
+date_cache dates; // one thread: one cache
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size())
+    return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z')
+      x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z')
+      y = static_cast<char>(y - 'A' + 'a');
+    if (x != y)
+      return false;
+  }
+  return true;
+}
+
+/// True when the comma-separated list `value` holds `token` (case-insensitive).
+bool has_token(std::string_view value, std::string_view token) {
+  while (!value.empty()) {
+    auto comma = value.find(',');
+    auto item = value.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
+      item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
+      item.remove_suffix(1);
+    if (iequals(item, token))
+      return true;
+    if (comma == std::string_view::npos)
+      break;
+    value.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+std::string_view content_type_for(std::string_view name) {
+  auto dot = name.rfind('.');
+  if (dot == std::string_view::npos)
+    return "application/octet-stream";
+  auto ext = name.substr(dot + 1);
+  if (iequals(ext, "html") || iequals(ext, "htm"))
+    return "text/html; charset=utf-8";
+  if (iequals(ext, "txt"))
+    return "text/plain; charset=utf-8";
+  if (iequals(ext, "css"))
+    return "text/css; charset=utf-8";
+  if (iequals(ext, "js"))
+    return "text/javascript; charset=utf-8";
+  if (iequals(ext, "json"))
+    return "application/json";
+  if (iequals(ext, "png"))
+    return "image/png";
+  if (iequals(ext, "jpg") || iequals(ext, "jpeg"))
+    return "image/jpeg";
+  return "application/octet-stream";
+}
+
+const char* reason(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 431: return "Request Header Fields Too Large";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    default: return "Internal Server Error";
+  }
+}
+
+/// Appends the status line and the fields every response carries.
+void append_head_start(std::string& out, int status) {
+  out.append("HTTP/1.1 ");
+  out.append(std::to_string(status));
+  out.push_back(' ');
+  out.append(reason(status));
+  out.append("\r\nServer: warren\r\nDate: ");
+  out.append(dates.now());
+  out.append("\r\n");
+}
+
+void append_head_end(std::string& out, std::uint64_t content_length, bool keep_alive,
+                     bool http10) {
+  out.append("Content-Length: ");
+  out.append(std::to_string(content_length));
+  out.append("\r\n");
+  if (!keep_alive)
+    out.append("Connection: close\r\n");
+  else if (http10)
+    out.append("Connection: keep-alive\r\n");
+  out.append("\r\n");
+}
+
+/// A growable byte buffer that does not zero what it allocates.
+class byte_buffer {
+public:
+  char* data() { return data_.get(); }
+  std::size_t size() const { return size_; }
+  std::size_t free_space() const { return capacity_ - size_; }
+  char* end() { return data_.get() + size_; }
+  void reserve(std::size_t n) {
+    if (n <= capacity_)
+      return;
+    std::size_t cap = capacity_ * 2 > n ? capacity_ * 2 : n;
+    std::unique_ptr<char[]> fresh(new char[cap]);
+    if (size_ > 0)
+      std::memcpy(fresh.get(), data_.get(), size_);
+    data_ = std::move(fresh);
+    capacity_ = cap;
+  }
+  void commit(std::size_t n) { size_ += n; }
+  void consume(std::size_t n) {
+    if (n < size_)
+      std::memmove(data_.get(), data_.get() + n, size_ - n);
+    size_ -= n;
+  }
+
+private:
+  std::unique_ptr<char[]> data_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
+class session : public std::enable_shared_from_this<session> {
+public:
+  session(tcp::socket socket, int root_fd) : socket_(std::move(socket)), root_fd_(root_fd) {}
+  ~session() {
+    if (file_fd_ >= 0)
+      ::close(file_fd_);
+  }
+
+  void start() { do_read(); }
+
+private:
+  void do_read() {
+    in_.reserve(in_.size() + read_chunk_bytes);
+    auto self = shared_from_this();
+    socket_.async_read_some(asio::buffer(in_.end(), in_.free_space()),
+                            [this, self](std::error_code ec, std::size_t n) {
+                              if (ec)
+                                return; // EOF or error: the last reference closes the socket
+                              in_.commit(n);
+                              process();
+                            });
+  }
+
+  /// Answers the complete requests at the front of in_ (stopping after one
+  /// with a file body, which is sent before the next is looked at), then
+  /// writes, or reads more.
+  void process() {
+    std::size_t off = 0;
+    while (!closing_ && file_fd_ < 0) {
+      if (body_left_ > 0) { // drop a request body
+        std::size_t n = std::min<std::uint64_t>(body_left_, in_.size() - off);
+        off += n;
+        body_left_ -= n;
+        if (body_left_ > 0)
+          break;
+      }
+      std::string_view rest(in_.data() + off, in_.size() - off);
+      auto end = rest.find("\r\n\r\n");
+      if (end == std::string_view::npos) {
+        if (rest.size() > max_head_bytes)
+          refuse(431);
+        break;
+      }
+      if (end + 4 > max_head_bytes) {
+        refuse(431);
+        break;
+      }
+      handle(rest.substr(0, end + 2)); // request line and fields, each ending in CRLF
+      off += end + 4;
+    }
+    in_.consume(off);
+    if (!out_.empty() || file_fd_ >= 0)
+      write();
+    else if (closing_)
+      finish();
+    else
+      do_read();
+  }
+
+  void refuse(int status) {
+    append_head_start(out_, status);
+    append_head_end(out_, 0, false, false);
+    closing_ = true;
+  }
+
+  /// One request head: "METHOD SP TARGET SP HTTP/1.x CRLF (field CRLF)*".
+  void handle(std::string_view head) {
+    auto eol = head.find("\r\n");
+    auto line = head.substr(0, eol);
+    auto sp1 = line.find(' ');
+    auto sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
+    if (sp2 == std::string_view::npos || sp1 == 0 || sp2 == sp1 + 1) {
+      refuse(400);
+      return;
+    }
+    auto method = line.substr(0, sp1);
+    auto target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+    auto version = line.substr(sp2 + 1);
+    bool http10;
+    if (version == "HTTP/1.1")
+      http10 = false;
+    else if (version == "HTTP/1.0")
+      http10 = true;
+    else {
+      refuse(400);
+      return;
+    }
+    bool keep_alive = !http10;
+    std::uint64_t content_length = 0;
+    std::string_view fields = head.substr(eol + 2);
+    while (!fields.empty()) {
+      auto e = fields.find("\r\n");
+      auto field = fields.substr(0, e);
+      fields.remove_prefix(e + 2);
+      auto colon = field.find(':');
+      if (colon == std::string_view::npos || colon == 0) {
+        refuse(400);
+        return;
+      }
+      auto name = field.substr(0, colon);
+      auto value = field.substr(colon + 1);
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
+      while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+        value.remove_suffix(1);
+      if (iequals(name, "Connection")) {
+        if (has_token(value, "close"))
+          keep_alive = false;
+        else if (has_token(value, "keep-alive"))
+          keep_alive = true;
+      } else if (iequals(name, "Content-Length")) {
+        if (value.empty() || value.size() > 18
+            || value.find_first_not_of("0123456789") != std::string_view::npos) {
+          refuse(400);
+          return;
+        }
+        content_length = std::strtoull(std::string(value).c_str(), nullptr, 10);
+      } else if (iequals(name, "Transfer-Encoding")) {
+        refuse(501);
+        return;
+      }
+    }
+    body_left_ = content_length;
+    if (!keep_alive)
+      closing_ = true;
+    bool head_only = method == "HEAD";
+    bool get = method == "GET" || head_only;
+    auto path = target.substr(0, target.find('?'));
+
+    if (path == "/plaintext") {
+      if (!get)
+        return simple(405, keep_alive, http10);
+      append_head_start(out_, 200);
+      out_.append("Content-Type: text/plain\r\n");
+      append_head_end(out_, 13, keep_alive, http10);
+      if (!head_only)
+        out_.append("Hello, World!");
+      return;
+    }
+    constexpr std::string_view mount = "/static/";
+    if (root_fd_ >= 0 && path.substr(0, mount.size()) == mount) {
+      if (!get)
+        return simple(405, keep_alive, http10);
+      auto name = path.substr(mount.size());
+      if (name.empty() || name.find("..") != std::string_view::npos
+          || name.find('%') != std::string_view::npos || name.front() == '/')
+        return simple(403, keep_alive, http10);
+      int fd = ::openat(root_fd_, std::string(name).c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+      if (fd < 0)
+        return simple(errno == EMFILE || errno == ENFILE ? 503 : 404, keep_alive, http10);
+      struct stat st {};
+      if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return simple(404, keep_alive, http10);
+      }
+      append_head_start(out_, 200);
+      out_.append("Content-Type: ");
+      out_.append(content_type_for(name));
+      out_.append("\r\nLast-Modified: ");
+      out_.append(date_cache::format(st.st_mtime));
+      out_.append("\r\nAccept-Ranges: bytes\r\n");
+      append_head_end(out_, static_cast<std::uint64_t>(st.st_size), keep_alive, http10);
+      if (head_only || st.st_size == 0) {
+        ::close(fd);
+        return;
+      }
+      file_fd_ = fd;
+      file_offset_ = 0;
+      file_left_ = static_cast<std::uint64_t>(st.st_size);
+      return;
+    }
+    simple(404, keep_alive, http10);
+  }
+
+  void simple(int status, bool keep_alive, bool http10) {
+    append_head_start(out_, status);
+    append_head_end(out_, 0, keep_alive, http10);
+  }
+
+  /// Writes out_, then the file body (if any), then goes on.
+  void write() {
+    if (out_.empty())
+      return send_file();
+    auto self = shared_from_this();
+    asio::async_write(socket_, asio::buffer(out_), [this, self](std::error_code ec, std::size_t) {
+      if (ec)
+        return;
+      out_.clear();
+      send_file();
+    });
+  }
+
+  void send_file() {
+    if (file_fd_ >= 0) {
+      if (!socket_.native_non_blocking()) {
+        std::error_code ignored;
+        socket_.native_non_blocking(true, ignored);
+      }
+      while (file_left_ > 0) {
+        ssize_t n = ::sendfile(socket_.native_handle(), file_fd_, &file_offset_,
+                               std::min<std::uint64_t>(file_left_, 1u << 30));
+        if (n > 0) {
+          file_left_ -= static_cast<std::uint64_t>(n);
+          continue;
+        }
+        if (n < 0 && errno == EINTR)
+          continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+          auto self = shared_from_this();
+          socket_.async_wait(tcp::socket::wait_write, [this, self](std::error_code ec) {
+            if (!ec)
+              send_file();
+          });
+          return;
+        }
+        return; // error, or the file shrank: give up on the connection
+      }
+      ::close(file_fd_);
+      file_fd_ = -1;
+    }
+    if (closing_)
+      finish();
+    else
+      process(); // pipelined requests already buffered, else read more
+  }
+
+  /// A response said "Connection: close": send FIN, then let the session go.
+  void finish() {
+    std::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    // The last reference (this call's caller's handler) closes the socket.
+  }
+
+  tcp::socket socket_;
+  int root_fd_;
+  byte_buffer in_;
+  std::string out_;
+  std::uint64_t body_left_ = 0;
+  bool closing_ = false;
+  int file_fd_ = -1;
+  off_t file_offset_ = 0;
+  std::uint64_t file_left_ = 0;
+};
+
+class server {
+public:
+  server(asio::io_context& io, const options& opt)
+    : io_(io), acceptor_(io), retry_timer_(io), signals_(io, SIGINT, SIGTERM) {
+    if (!opt.static_root.empty()) {
+      root_fd_ = ::open(opt.static_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (root_fd_ < 0)
+        throw std::system_error(errno, std::generic_category(),
+                                "cannot open static root " + opt.static_root);
+    }
+    tcp::endpoint ep(asio::ip::make_address(opt.host), opt.port);
+    acceptor_.open(ep.protocol());
+    acceptor_.set_option(tcp::acceptor::reuse_address(true));
+    acceptor_.bind(ep);
+    acceptor_.listen(asio::socket_base::max_listen_connections);
+    signals_.async_wait([this](std::error_code, int) { stop(); });
+  }
+  ~server() {
+    if (root_fd_ >= 0)
+      ::close(root_fd_);
+  }
+
+  tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+  void start() { do_accept(); }
+  unsigned long accepted() const { return accepted_; }
+
+private:
+  void do_accept() {
+    acceptor_.async_accept([this](std::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted)
+        return;
+      if (ec) {
+        // Typically EMFILE: back off instead of spinning on the error.
+        if (!reported_accept_error_) {
+          std::cerr << "asio-http: accept: " << ec.message() << '\n';
+          reported_accept_error_ = true;
+        }
+        retry_timer_.expires_after(std::chrono::milliseconds(10));
+        retry_timer_.async_wait([this](std::error_code e) {
+          if (!e)
+            do_accept();
+        });
+        return;
+      }
+      ++accepted_;
+      std::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      std::make_shared<session>(std::move(socket), root_fd_)->start();
+      do_accept();
+    });
+  }
+
+  void stop() {
+    std::error_code ignored;
+    acceptor_.close(ignored);
+    retry_timer_.cancel();
+    io_.stop(); // pending handlers, and with them the sessions, die with io_
+  }
+
+  asio::io_context& io_;
+  tcp::acceptor acceptor_;
+  asio::steady_timer retry_timer_;
+  asio::signal_set signals_;
+  int root_fd_ = -1;
+  unsigned long accepted_ = 0;
+  bool reported_accept_error_ = false;
+};
+
+bool parse_options(int argc, char** argv, options& opt) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto eq = arg.find('=');
+    std::string key = arg.substr(0, eq);
+    std::string val = eq == std::string::npos ? "" : arg.substr(eq + 1);
+    if (key == "--host" && !val.empty())
+      opt.host = val;
+    else if (key == "--port" && !val.empty())
+      opt.port = static_cast<std::uint16_t>(std::stoul(val));
+    else if (key == "--static-root" && !val.empty())
+      opt.static_root = val;
+    else {
+      std::cerr << "asio-http-server: bad argument '" << arg << "'\n"
+                << "usage: asio-http-server [--host=127.0.0.1] [--port=0] [--static-root=DIR]\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  options opt;
+  // sendfile(2) to a socket the peer has reset raises SIGPIPE (asio's own
+  // writes use MSG_NOSIGNAL, sendfile cannot): wrk closes its connections
+  // mid-response when a run ends.
+  std::signal(SIGPIPE, SIG_IGN);
+  try {
+    if (!parse_options(argc, argv, opt))
+      return 2;
+    asio::io_context io(1);
+    server srv(io, opt);
+    auto ep = srv.local_endpoint();
+    std::cout << "asio-http listening on " << ep.address().to_string() << ':' << ep.port()
+              << std::endl;
+    srv.start();
+    io.run();
+    std::cerr << "asio-http: stopped after " << srv.accepted() << " connections\n";
+  } catch (const std::exception& e) {
+    std::cerr << "asio-http-server: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
