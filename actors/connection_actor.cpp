@@ -204,7 +204,7 @@ void connection_actor::handle_readable() {
     arm_read();
     return;
   }
-  if (reading_done_ || reading_paused_ || closed_)
+  if (reading_done_ || reading_paused_ || closed_ || input_paused_)
     return;
   auto buffer = scratch_buffer();
   bool eof = false;
@@ -212,7 +212,8 @@ void connection_actor::handle_readable() {
   // Read, hand the bytes to the protocol, send its replies, and read again right away: a
   // busy peer has usually sent more by then, and a read that finds data is cheaper than
   // re-arming readiness (epoll_ctl) and waiting for it (asio's speculative reads do the same).
-  for (int i = 0; i < max_reads_per_turn && !reading_done_ && !reading_paused_; ++i) {
+  for (int i = 0; i < max_reads_per_turn && !reading_done_ && !reading_paused_ && !input_paused_;
+       ++i) {
     auto result = stream_->read_some(buffer, scratch_size);
     if (result.status == transport::io_result::ok) {
       last_activity_ = clock_type::now();
@@ -248,7 +249,7 @@ void connection_actor::handle_readable() {
   flush_output();
   if (closing_after_flush_ && output_.empty())
     finish_graceful_close();
-  if (closed_ || reading_done_ || reading_paused_)
+  if (closed_ || reading_done_ || reading_paused_ || input_paused_)
     return;
   if (drained) {
     arm_read();
@@ -260,6 +261,25 @@ void connection_actor::handle_readable() {
   }
 }
 
+void connection_actor::resume_input() {
+  if (!input_paused_)
+    return;
+  input_paused_ = false;
+  if (in_read_batch_ || closed_)
+    return;  // inside consume: the running batch goes on by itself
+  if (unconsumed_) {
+    in_read_batch_ = true;
+    feed(nullptr, 0);  // the kept bytes first
+    in_read_batch_ = false;
+    if (closed_)
+      return;
+    flush_output();
+    if (closing_after_flush_ && output_.empty())
+      finish_graceful_close();
+  }
+  arm_read();
+}
+
 void connection_actor::feed(const char* data, std::size_t size) {
   if (!unconsumed_) {
     auto used = consume(data, size);
@@ -267,7 +287,8 @@ void connection_actor::feed(const char* data, std::size_t size) {
       unconsumed_ = std::make_unique<std::string>(data + used, size - used);
     return;
   }
-  unconsumed_->append(data, size);
+  if (size > 0)
+    unconsumed_->append(data, size);
   auto used = consume(unconsumed_->data(), unconsumed_->size());
   if (closed_ || !unconsumed_)
     return;
@@ -334,7 +355,7 @@ void connection_actor::flush_output() {
 }
 
 void connection_actor::arm_read() {
-  if (read_armed_ || reading_done_ || reading_paused_ || closed_ || connecting_)
+  if (read_armed_ || reading_done_ || reading_paused_ || closed_ || connecting_ || input_paused_)
     return;
   read_armed_ = true;
   stream_->wait_readable(ctrl());
@@ -375,6 +396,17 @@ void connection_actor::handle_tick() {
   auto& s = settings();
   auto now = clock_type::now();
   if (now >= close_deadline_) {
+    if (lingering_) {
+      // Closing now would reset the connection and drop what the kernel still holds for a
+      // slow peer: linger on while the peer keeps taking it.
+      auto unsent = stream_->unsent_bytes();
+      if (unsent > 0 && unsent < linger_unsent_) {
+        linger_unsent_ = unsent;
+        close_deadline_ = now + linger_timeout;
+        schedule_tick();
+        return;
+      }
+    }
     close_now(closing_after_flush_ ? pending_close_reason_ : close_reason::shutdown);
     return;
   }

@@ -7,6 +7,7 @@
 #include <caf/event_based_actor.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -100,6 +101,16 @@ protected:
   /// Output bytes not yet taken by the peer.
   std::uint64_t pending_output() const noexcept { return output_.size(); }
 
+  /// File ranges waiting in the output (each holds a descriptor).
+  std::size_t pending_file_ranges() const noexcept { return output_.file_ranges(); }
+
+  /// The protocol cannot take more input for now (e.g. too many answers outstanding): stop
+  /// reading; bytes already read but not consumed are kept. Call from consume().
+  void pause_input() noexcept { input_paused_ = true; }
+
+  /// Takes input again: first the kept bytes, then the socket.
+  void resume_input();
+
   /// While true the connection is working for its peer (e.g. a handler has not answered
   /// yet), so the idle timeout does not apply.
   virtual bool busy() const { return false; }
@@ -127,7 +138,8 @@ private:
   void discard_input();
 
   /// After a graceful close sends FIN, how long to wait for the peer's FIN (see
-  /// finish_graceful_close) before closing anyway.
+  /// finish_graceful_close) before closing anyway; extended while the peer is still taking
+  /// output the kernel holds for it.
   static constexpr std::chrono::seconds linger_timeout{2};
 
   std::unique_ptr<transport::stream> stream_;
@@ -140,6 +152,8 @@ private:
   /// When a graceful close (shutdown or linger) gives up and closes; max() while none.
   std::chrono::steady_clock::time_point close_deadline_ = clock_type::time_point::max();
   timer_wheel::handle timer_;
+  /// While lingering: bytes the kernel still held for the peer at the last check.
+  std::size_t linger_unsent_ = SIZE_MAX;
   close_reason pending_close_reason_ = close_reason::peer_closed;
   bool closed_ = false;
   bool closing_after_flush_ = false;
@@ -151,6 +165,7 @@ private:
   bool peer_eof_ = false;   ///< the peer sent FIN
   bool lingering_ = false;  ///< FIN sent, discarding input until the peer's FIN
   bool connecting_ = false; ///< outbound connect in progress
+  bool input_paused_ = false;  ///< the protocol asked for no more input (pause_input)
 };
 
 } // namespace warren

@@ -7,6 +7,7 @@
 #include <asio/signal_set.hpp>
 
 #include <csignal>
+#include <pthread.h>
 
 namespace warren {
 
@@ -111,10 +112,23 @@ caf::actor engine::attach_framed(std::unique_ptr<transport::stream> stream,
 }
 
 int engine::run_until_signal() {
-  asio::io_context signals_io;
-  asio::signal_set signals{signals_io, SIGINT, SIGTERM};
-  signals.async_wait([](const asio::error_code&, int) {});
-  signals_io.run_one();
+  sigset_t wanted;
+  sigemptyset(&wanted);
+  sigaddset(&wanted, SIGINT);
+  sigaddset(&wanted, SIGTERM);
+  sigset_t blocked;
+  pthread_sigmask(SIG_BLOCK, nullptr, &blocked);
+  if (sigismember(&blocked, SIGINT) == 1 && sigismember(&blocked, SIGTERM) == 1) {
+    // run_main blocked them in every thread: collect one (possibly pending since start-up).
+    int signal = 0;
+    while (sigwait(&wanted, &signal) != 0) {
+    }
+  } else {
+    asio::io_context signals_io;
+    asio::signal_set signals{signals_io, SIGINT, SIGTERM};
+    signals.async_wait([](const asio::error_code&, int) {});
+    signals_io.run_one();
+  }
   shutdown();
   return 0;
 }

@@ -40,7 +40,8 @@ std::size_t framed_connection::consume(const char* data, std::size_t size) {
     if (step.status == framing::decode_step::need_more)
       break;
     if (step.status == framing::decode_step::oversize) {
-      close_now(close_reason::protocol_error);
+      // Replies to the frames before it still go out; then the connection closes.
+      close_after_flush(close_reason::protocol_error);
       break;
     }
     used += step.consumed;

@@ -31,9 +31,26 @@ caf::behavior http_connection::make_protocol_behavior() {
   return http_->factory(this);
 }
 
+bool http_connection::backlogged() const noexcept {
+  return pending_.size() >= max_outstanding_responses
+         || pending_output() > settings().output_high_water_bytes
+         || pending_file_ranges() >= max_queued_files;
+}
+
+void http_connection::resume_if_drained() {
+  if (!backlogged() && !closing())
+    resume_input();
+}
+
 std::size_t http_connection::consume(const char* data, std::size_t size) {
   std::size_t used = 0;
   while (used < size && !closing() && !no_more_requests_) {
+    if (backlogged()) {
+      // A peer pipelining faster than it reads: take no more requests until the answers
+      // drain; the rest of its bytes wait (bounded memory and descriptors per connection).
+      pause_input();
+      break;
+    }
     if (!parser_)
       parser_ = std::make_unique<http::request_parser>(http_->settings.limits);
     auto result = parser_->feed(data + used, size - used);
@@ -160,6 +177,7 @@ void http_connection::drain_ready() {
     if (peer_done_ && !stream_)
       close_after_flush(close_reason::peer_closed);
   }
+  resume_if_drained();
 }
 
 void http_connection::answer_now(http::response& response, const http::response_context& context,
@@ -294,6 +312,7 @@ void http_connection::on_output_flushed() {
     stream_->waiting_for_drain = false;
     pull_next_piece();
   }
+  resume_if_drained();
 }
 
 void http_connection::finish_stream() {

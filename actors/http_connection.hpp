@@ -103,6 +103,16 @@ private:
     clock_type::time_point deadline = clock_type::time_point::max();  ///< for its handler
   };
 
+  /// True while too much is outstanding to take another request.
+  bool backlogged() const noexcept;
+  void resume_if_drained();
+
+  /// Requests answered but not yet written (or still being answered) before the
+  /// connection takes no more: bounds what one pipelining peer can make the server hold.
+  static constexpr std::size_t max_outstanding_responses = 32;
+  /// File ranges queued for the peer (each keeps a descriptor open) before it takes no more.
+  static constexpr std::size_t max_queued_files = 16;
+
   void dispatch(http::request req);
   void answer(std::uint64_t seq, http::response response,
               std::optional<close_reason> close = std::nullopt);

@@ -5,7 +5,9 @@
 
 #include <caf/actor_system.hpp>
 
+#include <csignal>
 #include <iostream>
+#include <pthread.h>
 #include <type_traits>
 
 namespace warren {
@@ -43,6 +45,14 @@ int run_main(int argc, char** argv, Body body) {
     std::cerr << argv[0] << ": " << problem << std::endl;
     return 2;
   }
+  // Block SIGINT/SIGTERM before any thread exists: every thread inherits the mask, so a
+  // signal that arrives while the server starts stays pending (it never kills the process
+  // half-started) and engine::run_until_signal collects it with sigwait.
+  sigset_t shutdown_signals;
+  sigemptyset(&shutdown_signals);
+  sigaddset(&shutdown_signals, SIGINT);
+  sigaddset(&shutdown_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &shutdown_signals, nullptr);
   caf::actor_system sys{cfg};
   return body(sys, static_cast<const Config&>(cfg));
 }

@@ -34,6 +34,7 @@ void output_queue::append_file(std::shared_ptr<const void> owner, int fd, std::u
   c.file_left = length;
   chunks_.push_back(std::move(c));
   size_ += length;
+  ++file_ranges_;
 }
 
 io_result output_queue::flush(stream& out) {
@@ -97,6 +98,8 @@ void output_queue::consume_bytes(std::size_t n) {
 }
 
 void output_queue::pop_front() {
+  if (chunks_.front().is_file())
+    --file_ranges_;
   head_offset_ = 0;
   chunks_.erase(chunks_.begin());
   if (chunks_.empty())
@@ -107,6 +110,7 @@ void output_queue::clear() noexcept {
   std::vector<chunk>{}.swap(chunks_);
   head_offset_ = 0;
   size_ = 0;
+  file_ranges_ = 0;
 }
 
 } // namespace warren::transport

@@ -33,6 +33,9 @@ public:
 
   bool empty() const noexcept { return size_ == 0; }
 
+  /// File ranges queued (each keeps a descriptor open).
+  std::size_t file_ranges() const noexcept { return file_ranges_; }
+
   /// Writes until the queue is empty or the stream would block or fails. Returns the last
   /// write's result with `bytes` set to the total written by this call.
   io_result flush(stream& out);
@@ -63,6 +66,7 @@ private:
   std::vector<chunk> chunks_;
   std::size_t head_offset_ = 0;  // bytes of chunks_.front() already written
   std::uint64_t size_ = 0;
+  std::size_t file_ranges_ = 0;
 };
 
 } // namespace warren::transport

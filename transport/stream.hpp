@@ -53,6 +53,9 @@ public:
   /// the errno value the connect failed with. Streams that are connected from the start: 0.
   virtual int connect_result() noexcept { return 0; }
 
+  /// Bytes written but not yet delivered to the peer (still in the kernel's send queue).
+  virtual std::size_t unsent_bytes() noexcept { return 0; }
+
   /// Half-closes: the peer reads EOF after the bytes already written.
   virtual void shutdown_write() noexcept = 0;
 

@@ -8,6 +8,8 @@
 #include <climits>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -92,6 +94,13 @@ void tcp_stream::wait_writable(const caf::strong_actor_ptr& owner) {
     if (ec != asio::error::operation_aborted)
       notify_writable(owner);
   });
+}
+
+std::size_t tcp_stream::unsent_bytes() noexcept {
+  int queued = 0;
+  if (::ioctl(socket_.native_handle(), SIOCOUTQ, &queued) != 0 || queued < 0)
+    return 0;
+  return static_cast<std::size_t>(queued);
 }
 
 int tcp_stream::connect_result() noexcept {

@@ -33,6 +33,10 @@ bool wants_keep_alive(const request& r) noexcept {
 
 request_parser::request_parser(parser_limits limits) noexcept : limits_(limits) {
   llhttp_init(&parser_, HTTP_REQUEST, &settings());
+  // Persistence is decided by our own rules (keep_alive); llhttp must never close on its
+  // own (e.g. on a `Connection: close` trailer or `Proxy-Connection`), or it would silently
+  // swallow the next message after one we reported as keep-alive (found by fuzzing).
+  llhttp_set_lenient_keep_alive(&parser_, 1);
 }
 
 const llhttp_settings_t& request_parser::settings() noexcept {

@@ -66,6 +66,10 @@ const char* transfer_coding_error(const client_response& r) noexcept {
 
 response_parser::response_parser(response_limits limits) noexcept : limits_(limits) {
   llhttp_init(&parser_, HTTP_RESPONSE, &settings());
+  // Persistence is decided by our own rules (keep_alive); llhttp must never close on its
+  // own (e.g. on a `Connection: close` trailer or `Proxy-Connection`), or it would silently
+  // swallow the next message after one we reported as keep-alive (found by fuzzing).
+  llhttp_set_lenient_keep_alive(&parser_, 1);
 }
 
 const llhttp_settings_t& response_parser::settings() noexcept {
