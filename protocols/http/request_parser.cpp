@@ -305,6 +305,10 @@ int request_parser::finish_head() {
     return reject(400, "missing HTTP version");
   if (r.version_major != 1 || r.version_minor > 1) // llhttp lets HTTP/2.0 through
     return reject(505, "unsupported HTTP version");
+  // CONNECT turns the connection into a tunnel: llhttp stops at its head, so any body
+  // bytes would be read as the next request. warren is an origin server, not a proxy.
+  if (parser_.method == HTTP_CONNECT)
+    return reject(501, "CONNECT is not supported");
   if (!valid_target(r.target))
     return reject(400, "invalid request target");
   auto hosts = count_header(r.headers, "Host");
