@@ -4,6 +4,8 @@
 # First every input in REGRESSIONS runs once (crashes found earlier must stay fixed), then
 # the target fuzzes for SECONDS from a copy of the seed corpus in WORK_DIR (the corpus in
 # the source tree is never written). Fails if any input crashes or breaks an invariant.
+# The random seed is fixed (SEED, default 1), so a run explores the same inputs every time
+# and CI stays reproducible; scripts/fuzz.sh explores with fresh seeds for as long as asked.
 foreach(var FUZZER CORPUS REGRESSIONS WORK_DIR SECONDS)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "run_fuzzer.cmake: -D${var}=... is required")
@@ -32,12 +34,15 @@ file(GLOB seeds LIST_DIRECTORIES false ${CORPUS}/*)
 if(seeds)
   file(COPY ${seeds} DESTINATION ${WORK_DIR}/corpus)
 endif()
+if(NOT DEFINED SEED)
+  set(SEED 1)
+endif()
 set(dict_option)
 if(DEFINED DICT AND EXISTS "${DICT}")
   set(dict_option -dict=${DICT})
 endif()
-message(STATUS "${name}: fuzzing for ${SECONDS} s from ${WORK_DIR}/corpus")
-execute_process(COMMAND ${FUZZER} -max_total_time=${SECONDS} -rss_limit_mb=1024 -timeout=10
+message(STATUS "${name}: fuzzing for ${SECONDS} s with seed ${SEED} from ${WORK_DIR}/corpus")
+execute_process(COMMAND ${FUZZER} -seed=${SEED} -max_total_time=${SECONDS} -rss_limit_mb=1024 -timeout=10
                         -max_len=4096 -print_final_stats=1 ${dict_option}
                         -artifact_prefix=${WORK_DIR}/artifacts/ ${WORK_DIR}/corpus
                 RESULT_VARIABLE result)
