@@ -397,12 +397,19 @@ void connection_actor::handle_tick() {
   auto now = clock_type::now();
   if (now >= close_deadline_) {
     if (lingering_) {
-      // Closing now would reset the connection and drop what the kernel still holds for a
-      // slow peer: linger on while the peer keeps taking it.
+      // Closing now would reset the connection and drop what the kernel still holds for the
+      // peer: linger on while the peer keeps taking it, and in a graceful shutdown for as
+      // long as its deadline allows (the operator gave that long for output to drain).
       auto unsent = stream_->unsent_bytes();
-      if (unsent > 0 && unsent < linger_unsent_) {
+      const bool progress = unsent > 0 && unsent < linger_unsent_;
+      const auto shutdown_deadline = context_->shutdown_deadline();
+      const bool shutdown_budget = unsent > 0 && pending_close_reason_ == close_reason::shutdown
+                                   && now < shutdown_deadline;
+      if (progress || shutdown_budget) {
         linger_unsent_ = unsent;
         close_deadline_ = now + linger_timeout;
+        if (shutdown_budget)
+          close_deadline_ = std::min(close_deadline_, shutdown_deadline);
         schedule_tick();
         return;
       }

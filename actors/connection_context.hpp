@@ -3,6 +3,7 @@
 #include "actors/engine_stats.hpp"
 #include "actors/timer_wheel.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -31,10 +32,24 @@ struct connection_settings {
 /// What every connection of one engine shares: settings and counters. Immutable settings,
 /// atomic counters, so any actor on any thread may use it.
 struct connection_context {
+  using clock_type = std::chrono::steady_clock;
+
   connection_settings settings;
   std::shared_ptr<engine_stats> stats;
   /// Delivers the connections' timer ticks (kept alive by every connection using it).
   std::shared_ptr<timer_wheel> timers;
+
+  /// When the engine's graceful shutdown must be over; time_point::max() until it starts.
+  clock_type::time_point shutdown_deadline() const noexcept {
+    return clock_type::time_point{clock_type::duration{shutdown_deadline_.load(std::memory_order_acquire)}};
+  }
+  /// Starts the shutdown clock (the engine, once, before telling the listeners).
+  void start_shutdown_clock(clock_type::time_point deadline) const noexcept {
+    shutdown_deadline_.store(deadline.time_since_epoch().count(), std::memory_order_release);
+  }
+
+private:
+  mutable std::atomic<clock_type::rep> shutdown_deadline_{clock_type::time_point::max().time_since_epoch().count()};
 };
 
 using connection_context_ptr = std::shared_ptr<const connection_context>;

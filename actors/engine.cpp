@@ -137,14 +137,15 @@ void engine::shutdown() {
   if (shut_down_)
     return;
   shut_down_ = true;
+  context_->start_shutdown_clock(std::chrono::steady_clock::now()
+                                 + context_->settings.shutdown_timeout);
   caf::scoped_actor self{sys_};
   for (auto& listener : listeners_) {
     self->monitor(listener);
     self->send(listener, shutdown_atom::value);
   }
   // Each connection closes by itself at its shutdown deadline; allow for that plus slack.
-  auto deadline = std::chrono::steady_clock::now() + context_->settings.shutdown_timeout
-                  + std::chrono::seconds(5);
+  auto deadline = context_->shutdown_deadline() + std::chrono::seconds(5);
   for (size_t pending = listeners_.size(); pending > 0;) {
     auto left = deadline - std::chrono::steady_clock::now();
     if (left <= std::chrono::steady_clock::duration::zero())

@@ -23,7 +23,7 @@ config::config() {
     .add(output_high_water_bytes, "output-high-water-bytes",
          "stop reading while this much output is pending (default 1048576)")
     .add(shutdown_timeout_ms, "shutdown-timeout-ms",
-         "on SIGINT/SIGTERM, time allowed to flush output (default 5000)");
+         "on SIGINT/SIGTERM, time allowed to deliver pending output to peers (default 5000)");
   // More scheduler threads than cores only adds hand-offs: default to the core count.
   auto cores = std::max(1u, std::thread::hardware_concurrency());
   set("scheduler.max-threads", static_cast<size_t>(cores));

@@ -180,6 +180,7 @@ BOOST_AUTO_TEST_CASE(sigterm_delivers_pending_output_then_exits_zero) {
   server.signal(SIGTERM);
   ::fcntl(client.fd(), F_SETFL, ::fcntl(client.fd(), F_GETFL) & ~O_NONBLOCK);
   auto received = client.read_until_eof();
+  BOOST_TEST_MESSAGE("sent " << sent.size() << " received " << received.size());
   // Everything the server consumed comes back, whole frames only, in order, then EOF.
   BOOST_TEST(received.size() % frame.size() == 0u);
   BOOST_TEST(received.size() >= frame.size());
