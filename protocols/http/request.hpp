@@ -27,9 +27,10 @@ struct request {
   bool keep_alive = true;
   /// HTTP/1.1 request with `Expect: 100-continue`.
   bool expects_continue = false;
-  /// CONNECT, or `Connection: upgrade` with an `Upgrade` field. A caller that
-  /// ignores the upgrade may keep parsing HTTP; one that accepts it must stop
-  /// feeding the parser and hand the following bytes to the new protocol.
+  /// `Connection: upgrade` with an `Upgrade` field. A caller that ignores the
+  /// upgrade may keep parsing HTTP; one that accepts it must stop feeding the
+  /// parser and hand the following bytes to the new protocol. (CONNECT, whose
+  /// following bytes are tunnel data, is refused by the parser with 501.)
   bool upgrade = false;
 
   /// Target up to '?' or '#', still percent-encoded. For absolute-form
