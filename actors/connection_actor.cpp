@@ -318,13 +318,22 @@ void connection_actor::handle_writable() {
 void connection_actor::flush_output() {
   if (closed_ || output_.empty() || connecting_)
     return;
-  auto result = output_.flush(*stream_);
+  auto result = output_.flush(*stream_, flush_budget);
   if (result.bytes > 0) {
     last_activity_ = last_write_progress_ = clock_type::now();
     stats().bytes_out.fetch_add(result.bytes, std::memory_order_relaxed);
   }
   switch (result.status) {
     case transport::io_result::ok:
+      if (!output_.empty()) {
+        // Budget used up on a fast peer: let other actors run and continue when this
+        // message comes back (the socket stays writable, so no readiness would come).
+        if (!write_armed_) {
+          write_armed_ = true;
+          transport::notify_writable(ctrl());
+        }
+        return;
+      }
       if (closing_after_flush_) {
         finish_graceful_close();
         return;

@@ -141,6 +141,8 @@ private:
   /// finish_graceful_close) before closing anyway; extended while the peer is still taking
   /// output the kernel holds for it.
   static constexpr std::chrono::seconds linger_timeout{2};
+  /// Most bytes one flush writes before the actor yields to others on its worker.
+  static constexpr std::uint64_t flush_budget = 4u << 20;
 
   std::unique_ptr<transport::stream> stream_;
   connection_context_ptr context_;

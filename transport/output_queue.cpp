@@ -10,7 +10,7 @@ void output_queue::append(std::string_view bytes) {
   if (!chunks_.empty() && !chunks_.back().is_file() && chunks_.back().bytes.size() < coalesce_limit)
     chunks_.back().bytes.append(bytes.data(), bytes.size());
   else
-    chunks_.push_back(chunk{std::string{bytes}});
+    chunks_.push_back(chunk::of(std::string{bytes}));
   size_ += bytes.size();
 }
 
@@ -20,7 +20,7 @@ void output_queue::append(std::string&& bytes) {
     return;
   }
   size_ += bytes.size();
-  chunks_.push_back(chunk{std::move(bytes)});
+  chunks_.push_back(chunk::of(std::move(bytes)));
 }
 
 void output_queue::append_file(std::shared_ptr<const void> owner, int fd, std::uint64_t offset,
@@ -37,31 +37,35 @@ void output_queue::append_file(std::shared_ptr<const void> owner, int fd, std::u
   ++file_ranges_;
 }
 
-io_result output_queue::flush(stream& out) {
-  std::size_t total = 0;
-  while (size_ > 0) {
-    auto result = chunks_.front().is_file() ? flush_file(out) : flush_bytes(out);
+io_result output_queue::flush(stream& out, std::uint64_t budget) {
+  std::uint64_t total = 0;
+  while (size_ > 0 && total < budget) {
+    auto left = budget - total;
+    auto result = chunks_.front().is_file() ? flush_file(out, left) : flush_bytes(out, left);
     total += result.bytes;
     if (result.status != io_result::ok) {
-      result.bytes = total;
+      result.bytes = static_cast<std::size_t>(total);
       return result;
     }
     if (result.bytes == 0)
-      return {io_result::would_block, total};
+      return {io_result::would_block, static_cast<std::size_t>(total)};
   }
-  return {io_result::ok, total};
+  return {io_result::ok, static_cast<std::size_t>(total)};
 }
 
-io_result output_queue::flush_bytes(stream& out) {
+io_result output_queue::flush_bytes(stream& out, std::uint64_t limit) {
   constexpr std::size_t max_buffers = 64;
   iovec buffers[max_buffers];
   std::size_t count = 0;
-  for (std::size_t i = 0; i < chunks_.size() && count < max_buffers; ++i, ++count) {
+  std::uint64_t offered = 0;
+  for (std::size_t i = 0; i < chunks_.size() && count < max_buffers && offered < limit;
+       ++i, ++count) {
     if (chunks_[i].is_file())
       break;  // a file range goes out with sendfile once the bytes before it are out
     auto offset = i == 0 ? head_offset_ : 0;
     buffers[count].iov_base = chunks_[i].bytes.data() + offset;
     buffers[count].iov_len = chunks_[i].bytes.size() - offset;
+    offered += buffers[count].iov_len;
   }
   auto result = out.write_some(buffers, count);
   if (result.status == io_result::ok)
@@ -69,11 +73,10 @@ io_result output_queue::flush_bytes(stream& out) {
   return result;
 }
 
-io_result output_queue::flush_file(stream& out) {
+io_result output_queue::flush_file(stream& out, std::uint64_t limit) {
   auto& front = chunks_.front();
-  constexpr std::uint64_t max_per_call = 1u << 30;
   auto result = out.send_file(front.file_fd, front.file_offset,
-                              static_cast<std::size_t>(std::min(front.file_left, max_per_call)));
+                              static_cast<std::size_t>(std::min(front.file_left, limit)));
   if (result.status != io_result::ok)
     return result;
   front.file_offset += result.bytes;

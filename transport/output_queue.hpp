@@ -36,9 +36,11 @@ public:
   /// File ranges queued (each keeps a descriptor open).
   std::size_t file_ranges() const noexcept { return file_ranges_; }
 
-  /// Writes until the queue is empty or the stream would block or fails. Returns the last
-  /// write's result with `bytes` set to the total written by this call.
-  io_result flush(stream& out);
+  /// Writes until the queue is empty, the stream would block or fails, or `budget` bytes
+  /// went out. Returns the last write's result with `bytes` set to the total written by this
+  /// call: `ok` with bytes left in the queue means the budget was used up (the stream may
+  /// well take more; call again, after letting others run).
+  io_result flush(stream& out, std::uint64_t budget = UINT64_MAX);
 
   /// Drops everything (the connection is closing).
   void clear() noexcept;
@@ -56,10 +58,15 @@ private:
     std::uint64_t file_left = 0;
 
     bool is_file() const noexcept { return file_fd >= 0; }
+    static chunk of(std::string bytes) {
+      chunk c;
+      c.bytes = std::move(bytes);
+      return c;
+    }
   };
 
-  io_result flush_bytes(stream& out);
-  io_result flush_file(stream& out);
+  io_result flush_bytes(stream& out, std::uint64_t limit);
+  io_result flush_file(stream& out, std::uint64_t limit);
   void consume_bytes(std::size_t n);
   void pop_front();
 

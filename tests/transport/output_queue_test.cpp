@@ -57,6 +57,26 @@ BOOST_AUTO_TEST_CASE(partial_writes_resume_where_they_stopped) {
   BOOST_TEST(received == expected);
 }
 
+BOOST_AUTO_TEST_CASE(budget_bounds_one_flush_and_the_next_one_resumes) {
+  auto [server, client] = make_memory_stream_pair(1 << 22);
+  output_queue q;
+  std::string expected;
+  for (int i = 0; i < 10; ++i) {
+    auto piece = std::string(20000, static_cast<char>('a' + i));
+    q.append(std::string{piece});
+    expected += piece;
+  }
+  auto r = q.flush(*server, 50000);
+  BOOST_TEST(r.status == io_result::ok);
+  BOOST_TEST(r.bytes >= 50000u);  // whole chunks are offered until the budget is reached
+  BOOST_TEST(r.bytes < expected.size());
+  BOOST_TEST(q.size() == expected.size() - r.bytes);
+  r = q.flush(*server);
+  BOOST_TEST(r.status == io_result::ok);
+  BOOST_TEST(q.empty());
+  BOOST_TEST(drain(*client) == expected);
+}
+
 BOOST_AUTO_TEST_CASE(failed_peer_reports_failure_and_keeps_bytes) {
   auto [server, client] = make_memory_stream_pair();
   client->close();
