@@ -19,8 +19,8 @@ using clock_type = std::chrono::steady_clock;
 /// connection needs none of its own.
 constexpr std::size_t scratch_size = 64 * 1024;
 
-/// Reads per readable message before the actor yields to others (fairness).
-constexpr int max_reads_per_turn = 8;
+/// Reads of input to discard per readable message while lingering (fairness).
+constexpr int max_discards_per_turn = 8;
 
 char* scratch_buffer() {
   thread_local std::vector<char> buffer(scratch_size);
@@ -86,6 +86,13 @@ caf::invoke_message_result connection_actor::consume(caf::mailbox_element& x) {
       return caf::invoke_message_result::consumed;
   }
   return caf::event_based_actor::consume(x);
+}
+
+caf::resumable::resume_result connection_actor::resume(caf::execution_unit* unit, size_t) {
+  // One message per turn, then back of the worker's queue: a connection that yielded after a
+  // read (handle_readable) must let the others run before it reads again, and no connection
+  // holds its worker through a long mailbox.
+  return caf::event_based_actor::resume(unit, 1);
 }
 
 bool connection_actor::handle_protocol_message(const caf::type_erased_tuple&) {
@@ -170,7 +177,7 @@ void connection_actor::finish_graceful_close() {
 
 void connection_actor::discard_input() {
   auto buffer = scratch_buffer();
-  for (int i = 0; i < max_reads_per_turn; ++i) {
+  for (int i = 0; i < max_discards_per_turn; ++i) {
     auto result = stream_->read_some(buffer, scratch_size);
     if (result.status == transport::io_result::ok)
       continue;
@@ -206,35 +213,27 @@ void connection_actor::handle_readable() {
   }
   if (reading_done_ || reading_paused_ || closed_ || input_paused_)
     return;
-  auto buffer = scratch_buffer();
+  // One read per turn. After handling it, the actor yields (a readable message to itself,
+  // which runs after the other actors on this worker: see resume) and reads again then: a
+  // busy peer has usually answered by that time, and a read that finds data is cheaper than
+  // hearing EAGAIN, re-arming readiness (epoll_ctl) and waiting for it. asio's handler queue
+  // gives its speculative reads the same delay.
   bool eof = false;
-  bool drained = false;  // a read found nothing: wait for readiness
-  // Read, hand the bytes to the protocol, send its replies, and read again right away: a
-  // busy peer has usually sent more by then, and a read that finds data is cheaper than
-  // re-arming readiness (epoll_ctl) and waiting for it (asio's speculative reads do the same).
-  for (int i = 0; i < max_reads_per_turn && !reading_done_ && !reading_paused_ && !input_paused_;
-       ++i) {
-    auto result = stream_->read_some(buffer, scratch_size);
-    if (result.status == transport::io_result::ok) {
-      last_activity_ = clock_type::now();
-      stats().bytes_in.fetch_add(result.bytes, std::memory_order_relaxed);
-      in_read_batch_ = true;
-      feed(buffer, result.bytes);
-      in_read_batch_ = false;
-      if (closed_)
-        return;
-      flush_output();
-      if (closed_)
-        return;
-      continue;
-    }
-    if (result.status == transport::io_result::would_block)
-      drained = true;
-    else if (result.status == transport::io_result::eof)
-      eof = true;
-    else
-      close_now(close_reason::io_error);
-    break;
+  bool drained = false;  // the read found nothing: wait for readiness
+  auto buffer = scratch_buffer();
+  auto result = stream_->read_some(buffer, scratch_size);
+  if (result.status == transport::io_result::ok) {
+    last_activity_ = clock_type::now();
+    stats().bytes_in.fetch_add(result.bytes, std::memory_order_relaxed);
+    in_read_batch_ = true;
+    feed(buffer, result.bytes);
+    in_read_batch_ = false;
+  } else if (result.status == transport::io_result::would_block) {
+    drained = true;
+  } else if (result.status == transport::io_result::eof) {
+    eof = true;
+  } else {
+    close_now(close_reason::io_error);
   }
   if (closed_)
     return;
@@ -254,8 +253,7 @@ void connection_actor::handle_readable() {
   if (drained) {
     arm_read();
   } else {
-    // Turn used up with data still coming: yield to other actors without a system call and
-    // continue when this message comes back.
+    // Read again once the other actors on this worker had their turn.
     read_armed_ = true;
     transport::notify_readable(ctrl());
   }

@@ -121,6 +121,7 @@ protected:
   /// directly, so a connection needs no behaviour objects of its own for them; everything
   /// else goes to the user's behaviour.
   caf::invoke_message_result consume(caf::mailbox_element& x) override;
+  resume_result resume(caf::execution_unit* unit, size_t max_throughput) override;
 
   void on_exit() override;
 

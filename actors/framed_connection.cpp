@@ -51,15 +51,32 @@ std::size_t framed_connection::consume(const char* data, std::size_t size) {
   return used;
 }
 
+caf::message framed_connection::frame_message(std::string_view payload) {
+  // One message per worker thread, refilled in place for every frame up to 64 KiB. A handler
+  // that keeps the message (forwards it, stores a copy) shares it; the next frame then gets a
+  // fresh one, so what the handler kept never changes under it.
+  constexpr std::size_t reuse_limit = 64 * 1024;
+  if (payload.size() > reuse_limit)
+    return caf::make_message(frame{std::string{payload}});
+  static thread_local caf::message reusable;
+  if (!reusable.cvals() || !reusable.cvals()->unique())
+    reusable = caf::make_message(frame{});
+  auto& bytes = static_cast<frame*>(reusable.get_mutable(0))->payload;
+  if (bytes.capacity() > reuse_limit)
+    bytes = std::string{};  // a handler grew it: give the memory back
+  bytes.assign(payload.data(), payload.size());
+  return reusable;
+}
+
 bool framed_connection::dispatch(std::string_view payload) {
   stats().frames_in.fetch_add(1, std::memory_order_relaxed);
   if (bhvr_stack().empty()) {
     close_now(close_reason::handler_error);
     return false;
   }
-  auto msg = caf::make_message(frame{std::string{payload}});
   caf::optional<caf::message> result;
   try {
+    auto msg = frame_message(payload);
     result = bhvr_stack().back()(msg);  // the current behaviour: become() is honoured
   } catch (...) {
     close_now(close_reason::handler_error);

@@ -52,6 +52,8 @@ protected:
 private:
   /// Runs the user's behaviour on one frame from the peer; false if the connection closed.
   bool dispatch(std::string_view payload);
+  /// A message holding `frame{payload}`, reused across frames where no handler kept it.
+  static caf::message frame_message(std::string_view payload);
 
   framed_behavior_factory_ptr factory_;  ///< released once the behaviour is made
 };
