@@ -141,40 +141,6 @@ void connection_actor::write_file(std::shared_ptr<const void> owner, int fd,
     flush_output();
 }
 
-void connection_actor::close_after_flush(close_reason reason) {
-  if (closing())
-    return;
-  reading_done_ = true;
-  closing_after_flush_ = true;
-  pending_close_reason_ = reason;
-  if (in_read_batch_)
-    return;  // the batch's end flushes and finishes the close
-  if (output_.empty())
-    finish_graceful_close();
-  else
-    flush_output();
-}
-
-void connection_actor::finish_graceful_close() {
-  if (closed_ || lingering_)
-    return;
-  if (peer_eof_) {  // nothing more can arrive: no reset can hit our output
-    close_now(pending_close_reason_);
-    return;
-  }
-  // Closing a socket with unread input makes the kernel send a reset, which can destroy
-  // output still in flight. So send FIN, then read and discard until the peer closes too, or
-  // the linger time is over.
-  lingering_ = true;
-  stream_->shutdown_write();
-  release_input_buffer();
-  close_deadline_ = std::min(close_deadline_, clock_type::now() + linger_timeout);
-  schedule_tick();
-  reading_done_ = false;
-  reading_paused_ = false;
-  arm_read();
-}
-
 void connection_actor::discard_input() {
   auto buffer = scratch_buffer();
   for (int i = 0; i < max_discards_per_turn; ++i) {
@@ -185,19 +151,6 @@ void connection_actor::discard_input() {
       close_now(pending_close_reason_);  // EOF or error: the peer is done
     return;
   }
-}
-
-void connection_actor::close_now(close_reason reason) {
-  if (closed_)
-    return;
-  closed_ = true;
-  reading_done_ = true;
-  stats().count_close(reason);
-  on_closing(reason);
-  if (stream_)
-    stream_->close();
-  output_.clear();
-  quit();
 }
 
 void connection_actor::on_peer_eof() {
@@ -366,83 +319,6 @@ void connection_actor::arm_read() {
     return;
   read_armed_ = true;
   stream_->wait_readable(ctrl());
-}
-
-std::optional<connection_actor::clock_type::time_point>
-connection_actor::next_deadline() const {
-  auto& s = settings();
-  auto next = close_deadline_;
-  if (!output_.empty() && s.write_timeout.count() > 0)
-    next = std::min(next, last_write_progress_ + s.write_timeout);
-  else if (s.idle_timeout.count() > 0 && !busy())
-    next = std::min(next, last_activity_ + s.idle_timeout);
-  if (auto protocol = protocol_deadline())
-    next = std::min(next, *protocol);
-  if (next == clock_type::time_point::max())
-    return std::nullopt;
-  return next;
-}
-
-void connection_actor::schedule_tick() {
-  if (closed_)
-    return;
-  auto next = next_deadline();
-  if (!next)
-    return;  // a tick already pending stays; it finds nothing due and does not come back
-  auto& wheel = *context_->timers;
-  auto tick = wheel.tick_for(*next);
-  auto pending = timer_.due_tick;
-  if (pending > wheel.tick_for(clock_type::now()) && pending <= tick)
-    return;  // an earlier tick is on its way; it re-checks every deadline
-  wheel.schedule(ctrl(), *next, timer_);
-}
-
-void connection_actor::handle_tick() {
-  if (closed_)
-    return;
-  auto& s = settings();
-  auto now = clock_type::now();
-  if (now >= close_deadline_) {
-    if (lingering_) {
-      // Closing now would reset the connection and drop what the kernel still holds for the
-      // peer: linger on while the peer keeps taking it, and in a graceful shutdown for as
-      // long as its deadline allows (the operator gave that long for output to drain).
-      auto unsent = stream_->unsent_bytes();
-      const bool progress = unsent > 0 && unsent < linger_unsent_;
-      const auto shutdown_deadline = context_->shutdown_deadline();
-      const bool shutdown_budget = unsent > 0 && pending_close_reason_ == close_reason::shutdown
-                                   && now < shutdown_deadline;
-      if (progress || shutdown_budget) {
-        linger_unsent_ = unsent;
-        close_deadline_ = now + linger_timeout;
-        if (shutdown_budget)
-          close_deadline_ = std::min(close_deadline_, shutdown_deadline);
-        schedule_tick();
-        return;
-      }
-    }
-    close_now(closing_after_flush_ ? pending_close_reason_ : close_reason::shutdown);
-    return;
-  }
-  if (!output_.empty()) {
-    if (s.write_timeout.count() > 0 && now - last_write_progress_ >= s.write_timeout) {
-      close_now(close_reason::write_timeout);
-      return;
-    }
-  } else if (s.idle_timeout.count() > 0 && now - last_activity_ >= s.idle_timeout && !busy()) {
-    close_now(close_reason::idle_timeout);
-    return;
-  }
-  on_protocol_tick(now);
-  schedule_tick();
-}
-
-void connection_actor::begin_shutdown() {
-  if (closing())
-    return;
-  close_deadline_ = clock_type::now() + settings().shutdown_timeout;
-  close_after_flush(close_reason::shutdown);
-  schedule_tick();
 }
 
 void connection_actor::release_input_buffer() noexcept {
