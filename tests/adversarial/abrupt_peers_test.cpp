@@ -7,6 +7,7 @@
 #include "tests/adversarial/canary.hpp"
 #include "tests/adversarial/demo_servers.hpp"
 #include "tests/adversarial/http_wire.hpp"
+#include "tests/adversarial/parallel.hpp"
 #include "tests/adversarial/process_probe.hpp"
 #include "tests/adversarial/test_printing.hpp"
 
@@ -26,22 +27,6 @@ namespace {
 void reset_on_close(test_client& client) {
   linger l{1, 0};
   ::setsockopt(client.fd(), SOL_SOCKET, SO_LINGER, &l, sizeof(l));
-}
-
-/// Boost.Test is not thread-safe: threads hold this while they assert (and never REQUIRE).
-std::mutex& assertion_mutex() {
-  static std::mutex m;
-  return m;
-}
-
-/// Runs `work(thread_index)` on `threads` threads and waits for them.
-template <class Work>
-void in_parallel(int threads, Work work) {
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t)
-    pool.emplace_back([&work, t] { work(t); });
-  for (auto& t : pool)
-    t.join();
 }
 
 /// What a server holds that ended connections must give back.

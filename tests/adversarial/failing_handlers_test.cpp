@@ -8,6 +8,7 @@
 #include "actors/engine.hpp"
 #include "tests/adversarial/canary.hpp"
 #include "tests/adversarial/http_wire.hpp"
+#include "tests/adversarial/parallel.hpp"
 #include "tests/adversarial/test_printing.hpp"
 #include "tests/support/http_test_server.hpp"
 #include "transport/memory_stream.hpp"
@@ -34,21 +35,6 @@ bool eventually(Pred pred) {
     std::this_thread::sleep_for(5ms);
   }
   return true;
-}
-
-/// Boost.Test is not thread-safe: threads hold this while they assert (and never REQUIRE).
-std::mutex& assertion_mutex() {
-  static std::mutex m;
-  return m;
-}
-
-template <class Work>
-void in_parallel(int threads, Work work) {
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t)
-    pool.emplace_back([&work, t] { work(t); });
-  for (auto& t : pool)
-    t.join();
 }
 
 bool says_close(const wire_response& r) {
