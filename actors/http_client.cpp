@@ -103,6 +103,12 @@ void send_job(client_actor* self, const std::string& key, asio::ip::tcp::endpoin
         promise.deliver(std::move(response));
       },
       [=](caf::error& e) mutable {
+        // The connection ended before the job reached its mailbox's front: a new one failed
+        // to connect (its readiness came first), a reused one was closed by the server.
+        if (e == caf::sec::request_receiver_down)
+          e = reused ? make_error(http_client_error::connection_lost,
+                                  "connection closed before the request was sent")
+                     : make_error(http_client_error::connect_failed, "cannot connect");
         // A reused connection the server had closed meanwhile: try once more on a new one.
         if (reused && may_retry && is_idempotent(job.method)
             && has_code(e, http_client_error::connection_lost)) {
