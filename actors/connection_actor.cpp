@@ -35,7 +35,17 @@ connection_actor::connection_actor(caf::actor_config& cfg,
   : caf::event_based_actor(cfg),
     stream_(std::move(stream)),
     context_(std::move(context)),
-    connecting_(connecting) {
+    closed_(false),
+    closing_after_flush_(false),
+    read_armed_(false),
+    write_armed_(false),
+    reading_paused_(false),
+    reading_done_(false),
+    in_read_batch_(false),
+    peer_eof_(false),
+    lingering_(false),
+    connecting_(connecting),
+    input_paused_(false) {
   stats().open.fetch_add(1, std::memory_order_relaxed);
 }
 

@@ -155,20 +155,22 @@ private:
   /// When a graceful close (shutdown or linger) gives up and closes; max() while none.
   std::chrono::steady_clock::time_point close_deadline_ = clock_type::time_point::max();
   timer_wheel::handle timer_;
-  /// While lingering: bytes the kernel still held for the peer at the last check.
-  std::size_t linger_unsent_ = SIZE_MAX;
+  /// While lingering: bytes the kernel still held for the peer at the last check (32 bits,
+  /// like SIOCOUTQ's answer, so that it packs with the flags below).
+  std::uint32_t linger_unsent_ = UINT32_MAX;
   close_reason pending_close_reason_ = close_reason::peer_closed;
-  bool closed_ = false;
-  bool closing_after_flush_ = false;
-  bool read_armed_ = false;
-  bool write_armed_ = false;
-  bool reading_paused_ = false;  ///< backpressure: output above the high-water mark
-  bool reading_done_ = false;    ///< EOF, shutdown or close: never read again
-  bool in_read_batch_ = false;   ///< writes wait for one flush at the end of the batch
-  bool peer_eof_ = false;   ///< the peer sent FIN
-  bool lingering_ = false;  ///< FIN sent, discarding input until the peer's FIN
-  bool connecting_ = false; ///< outbound connect in progress
-  bool input_paused_ = false;  ///< the protocol asked for no more input (pause_input)
+  // One bit each (a million connections: every byte counts); all start false (constructor).
+  bool closed_ : 1;
+  bool closing_after_flush_ : 1;
+  bool read_armed_ : 1;
+  bool write_armed_ : 1;
+  bool reading_paused_ : 1;  ///< backpressure: output above the high-water mark
+  bool reading_done_ : 1;    ///< EOF, shutdown or close: never read again
+  bool in_read_batch_ : 1;   ///< writes wait for one flush at the end of the batch
+  bool peer_eof_ : 1;        ///< the peer sent FIN
+  bool lingering_ : 1;       ///< FIN sent, discarding input until the peer's FIN
+  bool connecting_ : 1;      ///< outbound connect in progress
+  bool input_paused_ : 1;    ///< the protocol asked for no more input (pause_input)
 };
 
 } // namespace warren

@@ -98,7 +98,7 @@ void connection_actor::handle_tick() {
       const bool shutdown_budget = unsent > 0 && pending_close_reason_ == close_reason::shutdown
                                    && now < shutdown_deadline;
       if (progress || shutdown_budget) {
-        linger_unsent_ = unsent;
+        linger_unsent_ = static_cast<std::uint32_t>(std::min<std::size_t>(unsent, UINT32_MAX));
         close_deadline_ = now + linger_timeout;
         if (shutdown_budget)
           close_deadline_ = std::min(close_deadline_, shutdown_deadline);

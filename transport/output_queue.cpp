@@ -34,7 +34,11 @@ void output_queue::append_file(std::shared_ptr<const void> owner, int fd, std::u
   c.file_left = length;
   chunks_.push_back(std::move(c));
   size_ += length;
-  ++file_ranges_;
+}
+
+std::size_t output_queue::file_ranges() const noexcept {
+  return static_cast<std::size_t>(
+    std::count_if(chunks_.begin(), chunks_.end(), [](const chunk& c) { return c.is_file(); }));
 }
 
 io_result output_queue::flush(stream& out, std::uint64_t budget) {
@@ -101,8 +105,6 @@ void output_queue::consume_bytes(std::size_t n) {
 }
 
 void output_queue::pop_front() {
-  if (chunks_.front().is_file())
-    --file_ranges_;
   head_offset_ = 0;
   chunks_.erase(chunks_.begin());
   if (chunks_.empty())
@@ -113,7 +115,6 @@ void output_queue::clear() noexcept {
   std::vector<chunk>{}.swap(chunks_);
   head_offset_ = 0;
   size_ = 0;
-  file_ranges_ = 0;
 }
 
 } // namespace warren::transport

@@ -33,8 +33,9 @@ public:
 
   bool empty() const noexcept { return size_ == 0; }
 
-  /// File ranges queued (each keeps a descriptor open).
-  std::size_t file_ranges() const noexcept { return file_ranges_; }
+  /// File ranges queued (each keeps a descriptor open). Counted on demand: the queue is
+  /// short, and a counter would cost every connection 8 bytes.
+  std::size_t file_ranges() const noexcept;
 
   /// Writes until the queue is empty, the stream would block or fails, or `budget` bytes
   /// went out. Returns the last write's result with `bytes` set to the total written by this
@@ -73,7 +74,6 @@ private:
   std::vector<chunk> chunks_;
   std::size_t head_offset_ = 0;  // bytes of chunks_.front() already written
   std::uint64_t size_ = 0;
-  std::size_t file_ranges_ = 0;
 };
 
 } // namespace warren::transport
