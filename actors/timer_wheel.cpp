@@ -58,7 +58,18 @@ void timer_wheel::remove_locked(caf::actor_control_block* target, std::uint64_t 
   if (i != slot.end()) {
     *i = slot.back();
     slot.pop_back();
+    release_if_drained(slot);
   }
+}
+
+void timer_wheel::release_if_drained(std::vector<entry>& slot) {
+  // A slot grows to the most entries it ever held at once (a burst of new connections all
+  // due in the same tick); keeping that capacity after they left would let every one of the
+  // 4096 slots keep its own high-water mark, so the wheel's memory would creep up for as long
+  // as the server runs. Small slots stay, so short-lived connections do not allocate each time.
+  constexpr std::size_t kept_capacity = 8;
+  if (slot.empty() && slot.capacity() > kept_capacity)
+    std::vector<entry>{}.swap(slot);
 }
 
 void timer_wheel::stop() {
@@ -78,6 +89,14 @@ std::size_t timer_wheel::size() const {
   std::size_t n = 0;
   for (auto& slot : slots_)
     n += slot.size();
+  return n;
+}
+
+std::size_t timer_wheel::capacity_bytes() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  std::size_t n = 0;
+  for (auto& slot : slots_)
+    n += slot.capacity() * sizeof(entry);
   return n;
 }
 
@@ -104,6 +123,7 @@ void timer_wheel::run() {
         slot[i] = slot.back();
         slot.pop_back();
       }
+      release_if_drained(slot);
     }
     processed_tick_ = std::max(processed_tick_, now_tick);
   }

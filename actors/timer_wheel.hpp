@@ -53,6 +53,9 @@ public:
   /// Entries currently registered (for tests and stats).
   std::size_t size() const;
 
+  /// Bytes the slots hold for entries, used or not (for tests and stats).
+  std::size_t capacity_bytes() const;
+
 private:
   struct entry {
     caf::actor_control_block* target;
@@ -63,6 +66,8 @@ private:
   static constexpr std::size_t slot_count = 4096;
 
   void remove_locked(caf::actor_control_block* target, std::uint64_t due_tick);
+  /// Gives a slot's memory back once it is empty (beyond a few entries' worth).
+  static void release_if_drained(std::vector<entry>& slot);
   void run();
 
   const clock_type::time_point start_;

@@ -4,3 +4,5 @@ target_link_libraries(warren_test_support PRIVATE warren_warnings)
 
 warren_add_test(NAME framed_connection_test SOURCES actors/framed_connection_test.cpp
                 LIBS warren_actors warren_test_support LABELS actors)
+warren_add_test(NAME timer_wheel_test SOURCES actors/timer_wheel_test.cpp
+                LIBS warren_actors warren_test_support LABELS actors)
