@@ -80,13 +80,15 @@ for f in mixed pipeline close; do
 done
 sleep 2
 
-# RSS growth: from the first sample after the warm-up to the median of the last three.
+# RSS growth: from the median of the first three samples after the warm-up to the median of
+# the last three (RSS moves a few hundred KiB either way with the connections open at the
+# instant of a sample; a single sample at either end would turn that into "growth").
 after=()
 for i in "${!samples[@]}"; do
   ((times[i] >= warmup)) && after+=("${samples[i]}")
 done
-((${#after[@]} >= 2)) || die "soak too short for its warm-up; raise DURATION or lower WARMUP"
-first=${after[0]}
+((${#after[@]} >= 6)) || die "soak too short for its warm-up; raise DURATION or lower WARMUP"
+first=$(median "${after[0]}" "${after[1]}" "${after[2]}")
 n=${#after[@]}
 last=$(median "${after[n - 1]}" "${after[n - 2]}" "${after[$((n > 2 ? n - 3 : n - 1))]}")
 growth=$(awk -v a="$first" -v b="$last" 'BEGIN { printf "%.2f", (b - a) * 100 / a }')
