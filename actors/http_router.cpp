@@ -4,6 +4,24 @@
 
 namespace warren {
 
+namespace {
+
+/// Appends `method` to the comma-separated `allow` list unless it is there already.
+void add_allowed(std::string& allow, std::string_view method) {
+  std::string_view rest = allow;
+  while (!rest.empty()) {
+    auto comma = rest.find(", ");
+    if (rest.substr(0, comma) == method)
+      return;
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 2);
+  }
+  if (!allow.empty())
+    allow += ", ";
+  allow += method;
+}
+
+} // namespace
+
 http_router& http_router::route(std::string method, std::string path, handler h) {
   entries_.push_back(entry{std::move(method), std::move(path), false, std::move(h)});
   return *this;
@@ -24,8 +42,9 @@ const http_router::entry* http_router::find(std::string_view method, std::string
       continue;
     auto rank = e.prefix ? e.path.size() + 1 : std::string::npos;
     path_known = true;
-    if (allow.find(e.method) == std::string::npos)
-      allow += (allow.empty() ? "" : ", ") + e.method;
+    add_allowed(allow, e.method);
+    if (e.method == "GET")
+      add_allowed(allow, "HEAD");  // HEAD falls back to GET (see dispatch)
     if (e.method == method && (best == nullptr || rank > best_rank)) {
       best = &e;
       best_rank = rank;

@@ -6,3 +6,5 @@ warren_add_test(NAME framed_connection_test SOURCES actors/framed_connection_tes
                 LIBS warren_actors warren_test_support LABELS actors)
 warren_add_test(NAME timer_wheel_test SOURCES actors/timer_wheel_test.cpp
                 LIBS warren_actors warren_test_support LABELS actors)
+warren_add_test(NAME http_router_test SOURCES actors/http_router_test.cpp
+                LIBS warren_actors LABELS unit)
