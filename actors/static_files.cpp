@@ -4,6 +4,7 @@
 #include "protocols/http/file_request.hpp"
 
 #include <cerrno>
+#include <ctime>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <memory>
@@ -77,21 +78,21 @@ http_router::handler static_files(const std::string& root, std::string mount) {
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
       return status_only(404);
     auto last_modified = http::date_cache::format(st.st_mtime);
-    if (auto since = req.find("If-Modified-Since"); since && !req.find("Range")) {
-      auto when = http::parse_http_date(*since);
-      if (when && st.st_mtime <= *when) {
-        http::response not_modified{304};
-        not_modified.set_header("Last-Modified", last_modified);
-        return not_modified;
-      }
+    auto preconditions = http::evaluate_preconditions(req, st.st_mtime, std::time(nullptr));
+    if (preconditions.status == http::precondition_outcome::not_modified) {
+      http::response not_modified{304};
+      not_modified.set_header("Last-Modified", last_modified);
+      return not_modified;
     }
+    if (preconditions.status == http::precondition_outcome::precondition_failed)
+      return status_only(412);
     auto size = static_cast<std::uint64_t>(st.st_size);
     http::response response{200};
     response.set_header("Content-Type", std::string{http::content_type_for(*relative)});
     response.set_header("Last-Modified", last_modified);
     response.set_header("Accept-Ranges", "bytes");
     http::byte_range range;
-    if (auto header = req.find("Range"))
+    if (auto header = req.find("Range"); header && preconditions.honour_range)
       range = http::parse_range(*header, size);
     if (range.kind == http::byte_range::unsatisfiable) {
       auto refused = status_only(416);

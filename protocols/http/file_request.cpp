@@ -133,6 +133,38 @@ std::optional<std::time_t> parse_http_date(std::string_view text) {
   return std::nullopt;
 }
 
+precondition_outcome evaluate_preconditions(const request& req, std::time_t mtime,
+                                            std::time_t now) {
+  // A usable date field: a valid HTTP-date that is not in the future (RFC 9110 13.1.3/4).
+  auto date_field = [&](std::string_view name) -> std::optional<std::time_t> {
+    auto value = req.find(name);
+    if (!value)
+      return std::nullopt;
+    auto when = parse_http_date(trim_ows(*value));
+    if (!when || *when > now)
+      return std::nullopt;
+    return when;
+  };
+  precondition_outcome out;
+  if (auto match = req.find("If-Match")) {
+    if (trim_ows(*match) != "*")  // no entity tags: nothing else can match
+      return {precondition_outcome::precondition_failed, false};
+  } else if (auto since = date_field("If-Unmodified-Since"); since && mtime > *since) {
+    return {precondition_outcome::precondition_failed, false};
+  }
+  if (auto none_match = req.find("If-None-Match")) {
+    if (trim_ows(*none_match) == "*")
+      return {precondition_outcome::not_modified, false};
+  } else if (auto since = date_field("If-Modified-Since"); since && mtime <= *since) {
+    return {precondition_outcome::not_modified, false};
+  }
+  if (auto if_range = req.find("If-Range")) {
+    auto when = parse_http_date(trim_ows(*if_range));  // an entity tag never matches
+    out.honour_range = when && *when == mtime;
+  }
+  return out;
+}
+
 std::string_view content_type_for(std::string_view file_name) {
   struct entry {
     std::string_view extension;

@@ -37,6 +37,28 @@ byte_range parse_range(std::string_view header, std::uint64_t size);
 /// asctime forms. nullopt when it is none of them.
 std::optional<std::time_t> parse_http_date(std::string_view text);
 
+struct request;
+
+/// What a GET or HEAD of a file must answer, given the request's precondition fields.
+struct precondition_outcome {
+  enum status_t {
+    proceed,              ///< send the file (200, or 206 when `honour_range`)
+    not_modified,         ///< 304
+    precondition_failed,  ///< 412
+  };
+  status_t status = proceed;
+  /// False when `If-Range` does not match the file: the Range field is ignored (200).
+  bool honour_range = true;
+};
+
+/// Evaluates If-Match, If-Unmodified-Since, If-None-Match, If-Modified-Since and If-Range
+/// in RFC 9110 13.2.2 order for a file last modified at `mtime`, at time `now`. Files have
+/// no entity tags here, so only `*` matches one; a date after `now`, or one that does not
+/// parse, makes its field ignored; If-Range honours the range only for the exact
+/// Last-Modified date.
+precondition_outcome evaluate_preconditions(const request& req, std::time_t mtime,
+                                            std::time_t now);
+
 /// A Content-Type for a file name by its extension; `application/octet-stream` if unknown.
 std::string_view content_type_for(std::string_view file_name);
 

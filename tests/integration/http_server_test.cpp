@@ -109,6 +109,17 @@ BOOST_AUTO_TEST_CASE(static_files_range_and_not_modified_with_curl) {
   auto not_modified = run_command("curl -s -o /dev/null -w '%{http_code}' -H 'If-Modified-Since: "
                                   + date + "' " + server.url("/static/hello.txt"));
   BOOST_TEST(not_modified == "304");
+  // curl resuming a download (-C) sends If-Range with the date it has: a match gets the
+  // rest (206), a file changed since gets all of it again (200), never a mismatched piece.
+  auto resumed = run_command("curl -s -w ' %{http_code}' -r 6- -H 'If-Range: " + date + "' "
+                             + server.url("/static/hello.txt"));
+  BOOST_TEST(resumed == "from a file.\n 206");
+  auto changed = run_command("curl -s -w ' %{http_code}' -r 6- -H 'If-Range: Sun, 06 Nov 1994 "
+                             "08:49:37 GMT' " + server.url("/static/hello.txt"));
+  BOOST_TEST(changed == "Hello from a file.\n 200");
+  auto failed = run_command("curl -s -o /dev/null -w '%{http_code}' -H 'If-Unmodified-Since: "
+                            "Sun, 06 Nov 1994 08:49:37 GMT' " + server.url("/static/hello.txt"));
+  BOOST_TEST(failed == "412");
   auto big = run_command("curl -s " + server.url("/static/big.bin") + " | md5sum; md5sum < "
                          + server.root() + "/big.bin");
   BOOST_TEST(big.substr(0, 32) == big.substr(big.find('\n') + 1, 32));
