@@ -59,7 +59,7 @@ std::optional<std::time_t> to_time(std::tm& tm, std::uint64_t day, std::uint64_t
 
 byte_range parse_range(std::string_view header, std::uint64_t size) {
   constexpr std::string_view unit = "bytes=";
-  if (header.substr(0, unit.size()) != unit)
+  if (!iequals(header.substr(0, unit.size()), unit))  // units compare case-insensitively
     return {};
   auto spec = trim_ows(header.substr(unit.size()));
   if (spec.find(',') != std::string_view::npos)

@@ -33,6 +33,7 @@ BOOST_AUTO_TEST_CASE(range_table) {
   };
   const row rows[] = {
     {"bytes=0-0", 10, byte_range::partial, 0, 0},
+    {"Bytes=1-1", 10, byte_range::partial, 1, 1},
     {"bytes=2-5", 10, byte_range::partial, 2, 5},
     {"bytes=2-", 10, byte_range::partial, 2, 9},
     {"bytes=2-100", 10, byte_range::partial, 2, 9},  // last clamps to the end
