@@ -85,7 +85,7 @@ io_result memory_stream::read_some(char* data, std::size_t size) {
   return result;
 }
 
-io_result memory_stream::write_some(const iovec* buffers, std::size_t count) {
+io_result memory_stream::write_buffers(const iovec* buffers, std::size_t count, bool) {
   caf::strong_actor_ptr wake_reader;
   io_result result{io_result::would_block};
   {

@@ -22,12 +22,14 @@ public:
   ~memory_stream() override;
 
   io_result read_some(char* data, std::size_t size) override;
-  io_result write_some(const iovec* buffers, std::size_t count) override;
   io_result send_file(int fd, std::uint64_t offset, std::size_t count) override;
   void wait_readable(const caf::strong_actor_ptr& owner) override;
   void wait_writable(const caf::strong_actor_ptr& owner) override;
   void shutdown_write() noexcept override;
   void close() noexcept override;
+
+protected:
+  io_result write_buffers(const iovec* buffers, std::size_t count, bool more_follows) override;
 
 private:
   pipe* pipe_;  ///< shared with the other end; the last end to go deletes it

@@ -62,16 +62,21 @@ io_result output_queue::flush_bytes(stream& out, std::uint64_t limit) {
   iovec buffers[max_buffers];
   std::size_t count = 0;
   std::uint64_t offered = 0;
+  bool file_follows = false;
   for (std::size_t i = 0; i < chunks_.size() && count < max_buffers && offered < limit;
        ++i, ++count) {
-    if (chunks_[i].is_file())
-      break;  // a file range goes out with sendfile once the bytes before it are out
+    if (chunks_[i].is_file()) {
+      file_follows = true;  // it goes out with sendfile once the bytes before it are out
+      break;
+    }
     auto offset = i == 0 ? head_offset_ : 0;
     buffers[count].iov_base = chunks_[i].bytes.data() + offset;
     buffers[count].iov_len = chunks_[i].bytes.size() - offset;
     offered += buffers[count].iov_len;
   }
-  auto result = out.write_some(buffers, count);
+  // A response head followed by its file: both leave in one segment when the file is small
+  // (the sendfile right after ends the hold), instead of a tiny head segment of its own.
+  auto result = out.write_some(buffers, count, file_follows);
   if (result.status == io_result::ok)
     consume_bytes(result.bytes);
   return result;

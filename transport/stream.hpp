@@ -36,7 +36,11 @@ public:
   virtual io_result read_some(char* data, std::size_t size) = 0;
 
   /// Writes as much of `count` buffers as the peer takes now, in order, without blocking.
-  virtual io_result write_some(const iovec* buffers, std::size_t count) = 0;
+  /// `more_follows`: the caller sends more at once (e.g. a file after its response head), so
+  /// a TCP stream may hold a short segment back to send both together (MSG_MORE).
+  io_result write_some(const iovec* buffers, std::size_t count, bool more_follows = false) {
+    return write_buffers(buffers, count, more_follows);
+  }
 
   /// Sends up to `count` bytes of file `fd` starting at `offset` without blocking (sendfile:
   /// zero copy where the stream supports it).
@@ -61,6 +65,10 @@ public:
 
   /// Closes the stream; pending waits are dropped. Idempotent.
   virtual void close() noexcept = 0;
+
+protected:
+  /// See write_some.
+  virtual io_result write_buffers(const iovec* buffers, std::size_t count, bool more_follows) = 0;
 };
 
 } // namespace warren::transport

@@ -50,12 +50,12 @@ io_result tcp_stream::read_some(char* data, std::size_t size) {
   }
 }
 
-io_result tcp_stream::write_some(const iovec* buffers, std::size_t count) {
+io_result tcp_stream::write_buffers(const iovec* buffers, std::size_t count, bool more_follows) {
   msghdr msg{};
   msg.msg_iov = const_cast<iovec*>(buffers);
   msg.msg_iovlen = std::min<std::size_t>(count, IOV_MAX);
   for (;;) {
-    auto n = ::sendmsg(socket_.native_handle(), &msg, MSG_NOSIGNAL);
+    auto n = ::sendmsg(socket_.native_handle(), &msg, MSG_NOSIGNAL | (more_follows ? MSG_MORE : 0));
     if (n >= 0)
       return {io_result::ok, static_cast<std::size_t>(n)};
     if (errno == EINTR)

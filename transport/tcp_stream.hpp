@@ -20,7 +20,6 @@ public:
   ~tcp_stream() override;
 
   io_result read_some(char* data, std::size_t size) override;
-  io_result write_some(const iovec* buffers, std::size_t count) override;
   io_result send_file(int fd, std::uint64_t offset, std::size_t count) override;
   void wait_readable(const caf::strong_actor_ptr& owner) override;
   void wait_writable(const caf::strong_actor_ptr& owner) override;
@@ -35,6 +34,9 @@ public:
 
   /// Sets TCP_NODELAY (every response goes out at once; no Nagle/delayed-ACK stalls).
   static void set_no_delay(int fd) noexcept;
+
+protected:
+  io_result write_buffers(const iovec* buffers, std::size_t count, bool more_follows) override;
 
 private:
   socket_type socket_;
