@@ -1,5 +1,7 @@
 #include "actors/static_files.hpp"
 
+#include "actors/open_file_cache.hpp"
+
 #include "protocols/http/date_cache.hpp"
 #include "protocols/http/file_request.hpp"
 
@@ -17,18 +19,6 @@ namespace warren {
 
 namespace {
 
-/// Closes a descriptor when the last response (or queued file range) using it is done.
-struct file_descriptor {
-  explicit file_descriptor(int value) : fd(value) {}
-  ~file_descriptor() {
-    if (fd >= 0)
-      ::close(fd);
-  }
-  file_descriptor(const file_descriptor&) = delete;
-  file_descriptor& operator=(const file_descriptor&) = delete;
-  int fd;
-};
-
 /// Opens `relative` below `root_fd` without ever resolving outside of it.
 int open_beneath(int root_fd, const std::string& relative) {
   open_how how{};
@@ -43,42 +33,59 @@ http::response status_only(int status) {
 
 } // namespace
 
-http_router::handler static_files(const std::string& root, std::string mount) {
+http_router::handler static_files(const std::string& root, std::string mount,
+                                  std::chrono::milliseconds cache_for) {
   int root_fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0)
     throw std::system_error(errno, std::generic_category(), "cannot open static root " + root);
   auto root_owner = std::make_shared<file_descriptor>(root_fd);
-  return [root_owner, mount = std::move(mount)](http_connection*,
-                                                const http::request& req)
+  auto cache = cache_for.count() > 0 ? std::make_shared<open_file_cache>(cache_for) : nullptr;
+  return [root_owner, cache, mount = std::move(mount)](http_connection* self,
+                                                       const http::request& req)
            -> caf::result<http::response> {
     auto path = req.path();
     auto relative = http::safe_relative_path(path.substr(std::min(mount.size(), path.size())));
     if (!relative)
       return status_only(403);
-    int fd = open_beneath(root_owner->fd, *relative);
-    if (fd < 0) {
-      switch (errno) {
-        case ENOENT:
-        case ENOTDIR:
-          return status_only(404);
-        case EMFILE:
-        case ENFILE:
-          return status_only(503);
-        case EXDEV:   // resolution would leave the root (e.g. a symlink pointing outside)
-        case ELOOP:
-        case EACCES:
-        case EPERM:
-          return status_only(403);
-        default:
-          return status_only(404);
+    auto now = open_file_cache::clock_type::now();
+    std::optional<opened_file> opened;
+    if (cache)
+      opened = cache->find(*relative, now);
+    if (!opened) {
+      int fd = open_beneath(root_owner->fd, *relative);
+      if (fd < 0 && (errno == EMFILE || errno == ENFILE) && cache && cache->size() > 0) {
+        cache->clear();  // give the cached descriptors back and try once more
+        fd = open_beneath(root_owner->fd, *relative);
       }
+      if (fd < 0) {
+        switch (errno) {
+          case ENOENT:
+          case ENOTDIR:
+            return status_only(404);
+          case EMFILE:
+          case ENFILE:
+            return status_only(503);
+          case EXDEV:  // resolution would leave the root (e.g. a symlink pointing outside)
+          case ELOOP:
+          case EACCES:
+          case EPERM:
+            return status_only(403);
+          default:
+            return status_only(404);
+        }
+      }
+      opened.emplace();
+      opened->file = std::make_shared<file_descriptor>(fd);
+      struct stat st {};
+      if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return status_only(404);
+      opened->size = static_cast<std::uint64_t>(st.st_size);
+      opened->mtime = st.st_mtime;
+      if (cache && self != nullptr)
+        cache->put(self->system(), *relative, *opened, now);
     }
-    auto file = std::make_shared<file_descriptor>(fd);
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-      return status_only(404);
-    auto last_modified = http::date_cache::format(st.st_mtime);
-    auto preconditions = http::evaluate_preconditions(req, st.st_mtime, std::time(nullptr));
+    auto last_modified = http::date_cache::format(opened->mtime);
+    auto preconditions = http::evaluate_preconditions(req, opened->mtime, std::time(nullptr));
     if (preconditions.status == http::precondition_outcome::not_modified) {
       http::response not_modified{304};
       not_modified.set_header("Last-Modified", last_modified);
@@ -86,7 +93,7 @@ http_router::handler static_files(const std::string& root, std::string mount) {
     }
     if (preconditions.status == http::precondition_outcome::precondition_failed)
       return status_only(412);
-    auto size = static_cast<std::uint64_t>(st.st_size);
+    auto size = opened->size;
     http::response response{200};
     response.set_header("Content-Type", std::string{http::content_type_for(*relative)});
     response.set_header("Last-Modified", last_modified);
@@ -109,7 +116,7 @@ http_router::handler static_files(const std::string& root, std::string mount) {
                                              + std::to_string(range.last) + "/"
                                              + std::to_string(size));
     }
-    response.file = http::file_body{file, fd, offset, length};
+    response.file = http::file_body{opened->file, opened->file->fd, offset, length};
     return response;
   };
 }

@@ -23,12 +23,16 @@ namespace {
 struct http_demo_config : warren::http_config {
   std::string static_root = "demos/http/static";
   std::size_t io_actors = 2;
+  std::size_t file_cache_ms = warren::default_file_cache.count();
   http_demo_config() {
     opt_group{custom_options_, "global"}
       .add(static_root, "static-root",
            "directory served under /static/ and /dynamic/ (default demos/http/static)")
       .add(io_actors, "io-actors",
-           "blocking-I/O actors (own threads) reading files for /dynamic/ (default 2)");
+           "blocking-I/O actors (own threads) reading files for /dynamic/ (default 2)")
+      .add(file_cache_ms, "file-cache-ms",
+           "reuse a file opened for /static/ this long, 0 = open it for every request "
+           "(default 1000)");
   }
 };
 
@@ -65,7 +69,9 @@ int main(int argc, char** argv) {
       return warren::http::response{200, engine.stats().to_json(), "application/json"};
     });
     try {
-      router.route_prefix("GET", "/static/", warren::static_files(cfg.static_root, "/static/"));
+      router.route_prefix("GET", "/static/", warren::static_files(
+                                                 cfg.static_root, "/static/",
+                                                 std::chrono::milliseconds{cfg.file_cache_ms}));
       auto readers = warren::file_readers::start(sys, cfg.static_root, cfg.io_actors);
       router.route_prefix("GET", "/dynamic/", readers.handler("/dynamic/"));
       auto server = engine.serve_http(router.factory(), warren::http_settings_from(cfg));

@@ -8,3 +8,5 @@ warren_add_test(NAME timer_wheel_test SOURCES actors/timer_wheel_test.cpp
                 LIBS warren_actors warren_test_support LABELS actors)
 warren_add_test(NAME http_router_test SOURCES actors/http_router_test.cpp
                 LIBS warren_actors LABELS unit)
+warren_add_test(NAME open_file_cache_test SOURCES actors/open_file_cache_test.cpp
+                LIBS warren_actors warren_test_support LABELS actors)

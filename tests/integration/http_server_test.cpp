@@ -4,6 +4,8 @@
 #include "tests/support/http_test_server.hpp"
 #include "tests/support/test_client.hpp"
 
+#include <cstdio>
+#include <fstream>
 #include <thread>
 
 using namespace warren::test;
@@ -128,6 +130,31 @@ BOOST_AUTO_TEST_CASE(static_files_range_and_not_modified_with_curl) {
   auto missing = run_command("curl -s -o /dev/null -w '%{http_code}' "
                              + server.url("/dynamic/missing.txt"));
   BOOST_TEST(missing == "404");
+}
+
+BOOST_AUTO_TEST_CASE(static_files_see_replaced_and_deleted_files) {
+  http_test_server server;
+  auto path = server.root() + "/changing.txt";
+  auto get = [&](const std::string& mount) {
+    return run_command("curl -s -w ' %{http_code}' " + server.url(mount + "changing.txt"));
+  };
+  // Waits (bounded) until /static/ serves `expected`: its cached entry expires in a second.
+  auto eventually = [&](const std::string& expected) {
+    auto until = std::chrono::steady_clock::now() + generous;
+    std::string got;
+    while ((got = get("/static/")) != expected && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(50ms);
+    return got;
+  };
+  std::ofstream{path} << "one";
+  BOOST_TEST(get("/static/") == "one 200");
+  std::ofstream{path + ".new"} << "two!";
+  BOOST_REQUIRE(std::rename((path + ".new").c_str(), path.c_str()) == 0);
+  BOOST_TEST(get("/uncached/") == "two! 200");  // no cache: seen at once
+  BOOST_TEST(eventually("two! 200") == "two! 200");
+  BOOST_REQUIRE(std::remove(path.c_str()) == 0);
+  BOOST_TEST(get("/uncached/") == "404 Not Found\n 404");
+  BOOST_TEST(eventually("404 Not Found\n 404") == "404 Not Found\n 404");
 }
 
 BOOST_AUTO_TEST_CASE(traversal_attempts_never_leak_a_byte) {

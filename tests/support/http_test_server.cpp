@@ -87,6 +87,8 @@ http_test_server::http_test_server(void (*configure)(http_config&)) {
     return self->make_response_promise<http::response>();  // never delivered
   });
   router.route_prefix("GET", "/static/", static_files(root_, "/static/"));
+  router.route_prefix("GET", "/uncached/",
+                      static_files(root_, "/uncached/", std::chrono::milliseconds{0}));
   auto readers = file_readers::start(*sys_, root_, 2);
   router.route_prefix("GET", "/dynamic/", readers.handler("/dynamic/"));
   stop_readers_ = [readers]() mutable { readers.stop(); };
