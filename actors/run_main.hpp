@@ -30,7 +30,7 @@ int run_main(int argc, char** argv, Body body) {
   if (cfg.cli_helptext_printed) {
     std::cerr << "scheduler options (all of them with --long-help):\n"
                  "  --scheduler.max-threads=<uint64>   : worker threads running all actors "
-                 "(default: the core count)\n"
+                 "(default: cores - 1, at least 1)\n"
                  "  --scheduler.policy=<atom>          : 'stealing' (default) or 'sharing'\n"
                  "config file: every option above can also be set in an INI file; "
                  "config/warren.ini is the commented default\n";
