@@ -111,6 +111,12 @@ protected:
   /// Takes input again: first the kept bytes, then the socket.
   void resume_input();
 
+  /// Whether the peer may still be sending when this connection closes after its output
+  /// (e.g. the rest of a request that was refused). Then the close lingers: FIN, then input
+  /// is read and dropped until the peer's FIN, so that no reset destroys the last output.
+  /// When false, and no input waits unread, the connection closes at once. Default: true.
+  virtual bool peer_may_send_more() const { return true; }
+
   /// While true the connection is working for its peer (e.g. a handler has not answered
   /// yet), so the idle timeout does not apply.
   virtual bool busy() const { return false; }

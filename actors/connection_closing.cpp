@@ -27,6 +27,12 @@ void connection_actor::finish_graceful_close() {
     close_now(pending_close_reason_);
     return;
   }
+  if (!peer_may_send_more() && !unconsumed_ && stream_->unread_bytes() == 0) {
+    // Nothing unread and nothing more expected: a plain close sends FIN after the output
+    // the kernel still holds, no reset (nginx's lingering_close "on" decides the same way).
+    close_now(pending_close_reason_);
+    return;
+  }
   // Closing a socket with unread input makes the kernel send a reset, which can destroy
   // output still in flight. So send FIN, then read and discard until the peer closes too, or
   // the linger time is over.

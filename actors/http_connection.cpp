@@ -216,6 +216,7 @@ void http_connection::answer_now(http::response& response, const http::response_
 
 void http_connection::refuse(int status) {
   no_more_requests_ = true;
+  refused_ = true;
   parser_.reset();
   http::response_context context{false, false, 1};
   ++next_seq_;
@@ -237,6 +238,13 @@ void http_connection::on_peer_eof() {
   peer_done_ = true;
   if (pending_.empty() && !stream_)
     close_after_flush(close_reason::peer_closed);
+}
+
+bool http_connection::peer_may_send_more() const {
+  // Every request so far was read whole (a handler runs only on a complete request), so a
+  // peer that read a "Connection: close" answer sends nothing more; one whose request was
+  // refused (413, 431, 400...) or cut short may still be sending the rest of it.
+  return refused_ || (parser_ && parser_->has_partial_request());
 }
 
 std::optional<connection_actor::clock_type::time_point>

@@ -91,6 +91,7 @@ protected:
   void on_protocol_tick(clock_type::time_point now) override;
   void on_peer_eof() override;
   bool busy() const override { return !pending_.empty() || stream_ != nullptr; }
+  bool peer_may_send_more() const override;
   void on_output_flushed() override;
 
 private:
@@ -149,6 +150,7 @@ private:
   std::size_t requests_seen_ = 0;
   bool no_more_requests_ = false;  ///< close-after response, error or limit: parse no more
   bool peer_done_ = false;         ///< EOF from the peer: close once every answer is out
+  bool refused_ = false;  ///< closing on a request error: its rest may still be on the way
 };
 
 } // namespace warren

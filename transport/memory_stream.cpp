@@ -116,6 +116,11 @@ io_result memory_stream::write_buffers(const iovec* buffers, std::size_t count, 
   return result;
 }
 
+std::size_t memory_stream::unread_bytes() noexcept {
+  std::lock_guard<spin_lock> guard{pipe_->mtx};
+  return pipe_->dirs[side_].size();
+}
+
 io_result memory_stream::send_file(int fd, std::uint64_t offset, std::size_t count) {
   // No zero copy in memory: read a bounded piece of the file and write it.
   char buffer[16 * 1024];

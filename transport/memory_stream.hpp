@@ -25,6 +25,7 @@ public:
   io_result send_file(int fd, std::uint64_t offset, std::size_t count) override;
   void wait_readable(const caf::strong_actor_ptr& owner) override;
   void wait_writable(const caf::strong_actor_ptr& owner) override;
+  std::size_t unread_bytes() noexcept override;
   void shutdown_write() noexcept override;
   void close() noexcept override;
 

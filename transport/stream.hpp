@@ -60,6 +60,9 @@ public:
   /// Bytes written but not yet delivered to the peer (still in the kernel's send queue).
   virtual std::size_t unsent_bytes() noexcept { return 0; }
 
+  /// Bytes the peer sent that nobody has read yet (in the kernel's receive queue).
+  virtual std::size_t unread_bytes() noexcept = 0;
+
   /// Half-closes: the peer reads EOF after the bytes already written.
   virtual void shutdown_write() noexcept = 0;
 

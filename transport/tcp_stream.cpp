@@ -103,6 +103,13 @@ std::size_t tcp_stream::unsent_bytes() noexcept {
   return static_cast<std::size_t>(queued);
 }
 
+std::size_t tcp_stream::unread_bytes() noexcept {
+  int waiting = 0;
+  if (::ioctl(socket_.native_handle(), FIONREAD, &waiting) != 0 || waiting < 0)
+    return 0;
+  return static_cast<std::size_t>(waiting);
+}
+
 int tcp_stream::connect_result() noexcept {
   int error = 0;
   socklen_t length = sizeof(error);

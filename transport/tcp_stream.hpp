@@ -25,6 +25,7 @@ public:
   void wait_writable(const caf::strong_actor_ptr& owner) override;
   int connect_result() noexcept override;
   std::size_t unsent_bytes() noexcept override;
+  std::size_t unread_bytes() noexcept override;
   void shutdown_write() noexcept override;
   void close() noexcept override;
 
