@@ -73,8 +73,11 @@ std::size_t http_connection::consume(const char* data, std::size_t size) {
       break;  // need_more: every byte was taken
     }
   }
-  if (no_more_requests_ || closing())
-    return size;  // nothing after a closing request is read
+  if (no_more_requests_ || closing()) {
+    if (used < size)
+      peer_may_send_more_ = true;  // it pipelined past the last request: more may follow
+    return size;                   // nothing after a closing request is read
+  }
   if (parser_ && !parser_->has_partial_request()) {
     parser_.reset();  // between requests a connection holds no parser
     header_deadline_ = clock_type::time_point::max();
@@ -216,7 +219,7 @@ void http_connection::answer_now(http::response& response, const http::response_
 
 void http_connection::refuse(int status) {
   no_more_requests_ = true;
-  refused_ = true;
+  peer_may_send_more_ = true;
   parser_.reset();
   http::response_context context{false, false, 1};
   ++next_seq_;
@@ -243,8 +246,9 @@ void http_connection::on_peer_eof() {
 bool http_connection::peer_may_send_more() const {
   // Every request so far was read whole (a handler runs only on a complete request), so a
   // peer that read a "Connection: close" answer sends nothing more; one whose request was
-  // refused (413, 431, 400...) or cut short may still be sending the rest of it.
-  return refused_ || (parser_ && parser_->has_partial_request());
+  // refused (413, 431, 400...) or cut short, or that pipelined past the last request, may
+  // still be sending.
+  return peer_may_send_more_ || (parser_ && parser_->has_partial_request());
 }
 
 std::optional<connection_actor::clock_type::time_point>

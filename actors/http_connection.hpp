@@ -150,7 +150,9 @@ private:
   std::size_t requests_seen_ = 0;
   bool no_more_requests_ = false;  ///< close-after response, error or limit: parse no more
   bool peer_done_ = false;         ///< EOF from the peer: close once every answer is out
-  bool refused_ = false;  ///< closing on a request error: its rest may still be on the way
+  /// A request was refused (its rest may still be on the way) or bytes came after the last
+  /// request: the close lingers.
+  bool peer_may_send_more_ = false;
 };
 
 } // namespace warren
