@@ -126,6 +126,37 @@ void check_path(std::string_view url_path) {
   }
 }
 
+/// Precondition fields with fuzzed values, and with well-formed dates whose outcome is known.
+void check_preconditions(std::string_view text, std::uint8_t selector, std::uint64_t n) {
+  static const char* const fields[] = {"If-Match", "If-None-Match", "If-Modified-Since",
+                                       "If-Unmodified-Since", "If-Range"};
+  const auto mtime = static_cast<std::time_t>(n % 4102444800);  // before 2100
+  const auto now = mtime + static_cast<std::time_t>(selector);
+  request req;
+  req.method = "GET";
+  for (int i = 0; i < 5; ++i)
+    if (selector & (1u << i))
+      req.headers.push_back({fields[i], std::string{text}});
+  auto out = evaluate_preconditions(req, mtime, now);
+  FUZZ_CHECK(out.status == precondition_outcome::proceed
+               || out.status == precondition_outcome::not_modified
+               || out.status == precondition_outcome::precondition_failed,
+             "outcome " + std::to_string(static_cast<int>(out.status)));
+  FUZZ_CHECK(out.status == precondition_outcome::proceed || !out.honour_range,
+             "a range honoured with a 304/412 for " + printable(text));
+  // Known answers: an unmodified file is 304 for its own date, and If-Range with its exact
+  // Last-Modified keeps the range.
+  request since;
+  since.headers.push_back({"If-Modified-Since", date_cache::format(mtime)});
+  FUZZ_CHECK(evaluate_preconditions(since, mtime, now).status
+               == precondition_outcome::not_modified,
+             "not 304 at " + std::to_string(mtime));
+  request range;
+  range.headers.push_back({"If-Range", date_cache::format(mtime)});
+  FUZZ_CHECK(evaluate_preconditions(range, mtime, now).honour_range,
+             "If-Range date mismatch at " + std::to_string(mtime));
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -141,6 +172,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_date(text);
   check_date_round_trip(static_cast<std::time_t>(n % static_cast<std::uint64_t>(end_of_9999)));
   check_path(text);
+  check_preconditions(text, size_class, n);
   FUZZ_CHECK(!content_type_for(text).empty(), "no content type for " + printable(text));
   return 0;
 }
