@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <pthread.h>
+#include <thread>
 
 namespace warren {
 
@@ -155,6 +156,11 @@ void engine::shutdown() {
                     [&] { pending = 0; });
   }
   listeners_.clear();
+  // Connections outside any listener (e.g. an HTTP client's) may still be closing: the
+  // reactors must outlive them, so wait for them as well, up to the same deadline.
+  while (context_->stats->open.load() > 0
+         && std::chrono::steady_clock::now() < context_->shutdown_deadline())
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
 }
 
 void send_frame(const caf::actor& connection, frame f) {

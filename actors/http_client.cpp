@@ -126,6 +126,15 @@ void send_job(client_actor* self, const std::string& key, asio::ip::tcp::endpoin
 caf::behavior client(client_actor* self, engine* eng, http_client_settings settings) {
   self->state.eng = eng;
   self->state.settings = settings;
+  // Ending the client ends its idle connections too (gracefully): nothing else would, and a
+  // connection still waiting for readiness when its engine stops would never end.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    for (auto& entry : self->state.idle)
+      for (auto& conn : entry.second)
+        self->send(conn, close_atom::value);
+    self->state.idle.clear();
+    self->quit(std::move(msg.reason));
+  });
   self->set_down_handler([self](caf::down_msg& down) {
     for (auto& entry : self->state.idle) {
       auto& list = entry.second;
