@@ -98,18 +98,6 @@ struct fixture {
     eng->attach_framed(std::move(server_end), std::move(factory));
     return peer{std::move(client_end)};
   }
-
-  /// Waits (bounded) until `pred` holds.
-  template <class Pred>
-  bool eventually(Pred pred) {
-    auto until = std::chrono::steady_clock::now() + test::generous;
-    while (!pred()) {
-      if (std::chrono::steady_clock::now() > until)
-        return false;
-      std::this_thread::sleep_for(2ms);
-    }
-    return true;
-  }
 };
 
 framed_behavior_factory echo() {
@@ -142,7 +130,7 @@ BOOST_FIXTURE_TEST_CASE(oversize_frame_closes_with_protocol_error, fixture) {
   BOOST_TEST(p.read(8) == test::encode_frame("fine"));
   BOOST_REQUIRE(p.write_all(test::encode_frame(std::string(101, 'x'))));
   BOOST_TEST(p.closed());
-  BOOST_TEST(eventually([&] { return eng->stats().closed_by(close_reason::protocol_error) == 1; }));
+  BOOST_TEST(test::eventually([&] { return eng->stats().closed_by(close_reason::protocol_error) == 1; }));
 }
 
 BOOST_FIXTURE_TEST_CASE(throwing_handler_closes_only_its_connection, fixture) {
@@ -159,7 +147,7 @@ BOOST_FIXTURE_TEST_CASE(throwing_handler_closes_only_its_connection, fixture) {
   BOOST_TEST(bad.closed());
   BOOST_REQUIRE(good.write_all(test::encode_frame("still here")));
   BOOST_TEST(good.read(14) == test::encode_frame("still here"));
-  BOOST_TEST(eventually([&] { return eng->stats().closed_by(close_reason::handler_error) == 1; }));
+  BOOST_TEST(test::eventually([&] { return eng->stats().closed_by(close_reason::handler_error) == 1; }));
 }
 
 BOOST_FIXTURE_TEST_CASE(behaviour_without_frame_handler_is_a_handler_error, fixture) {
@@ -210,7 +198,7 @@ BOOST_FIXTURE_TEST_CASE(idle_connection_times_out, fixture) {
   cfg.idle_timeout_ms = 200;
   auto p = attach(echo());
   BOOST_TEST(p.closed());
-  BOOST_TEST(eventually([&] { return eng->stats().closed_by(close_reason::idle_timeout) == 1; }));
+  BOOST_TEST(test::eventually([&] { return eng->stats().closed_by(close_reason::idle_timeout) == 1; }));
 }
 
 BOOST_FIXTURE_TEST_CASE(backpressure_stops_reading_until_the_peer_drains, fixture) {
@@ -265,5 +253,5 @@ BOOST_FIXTURE_TEST_CASE(peer_half_close_still_gets_every_reply, fixture) {
   p.end->shutdown_write();
   BOOST_TEST(p.read(wire.size()) == wire);
   BOOST_TEST(p.closed());
-  BOOST_TEST(eventually([&] { return eng->stats().closed_by(close_reason::peer_closed) == 1; }));
+  BOOST_TEST(test::eventually([&] { return eng->stats().closed_by(close_reason::peer_closed) == 1; }));
 }

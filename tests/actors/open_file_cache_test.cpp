@@ -29,16 +29,6 @@ opened_file some_file(std::uint64_t size = 1) {
   return f;
 }
 
-template <class Predicate>
-bool wait_for(Predicate done) {
-  auto until = std::chrono::steady_clock::now() + test::generous;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > until)
-      return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
 
 using clock_type = open_file_cache::clock_type;
 
@@ -93,13 +83,13 @@ BOOST_FIXTURE_TEST_CASE(the_sweeper_closes_expired_entries_of_an_idle_cache, fix
   auto f = some_file();
   std::weak_ptr<file_descriptor> fd = f.file;
   cache->put(sys, "a", std::move(f), clock_type::now());
-  BOOST_CHECK(wait_for([&] { return cache->size() == 0; }));
+  BOOST_CHECK(test::eventually([&] { return cache->size() == 0; }));
   BOOST_CHECK(fd.expired());
   // A later entry starts the sweeper again.
   auto g = some_file();
   std::weak_ptr<file_descriptor> gd = g.file;
   cache->put(sys, "b", std::move(g), clock_type::now());
-  BOOST_CHECK(wait_for([&] { return cache->size() == 0; }));
+  BOOST_CHECK(test::eventually([&] { return cache->size() == 0; }));
   BOOST_CHECK(gd.expired());
 }
 

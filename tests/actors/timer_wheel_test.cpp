@@ -32,18 +32,6 @@ struct fixture {
   ~fixture() { caf::anon_send_exit(counter, caf::exit_reason::user_shutdown); }
 };
 
-/// Waits (bounded) until `done()` holds.
-template <class Predicate>
-bool wait_for(Predicate done) {
-  auto until = std::chrono::steady_clock::now() + test::generous;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > until)
-      return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
-
 } // namespace
 
 BOOST_FIXTURE_TEST_CASE(ticks_arrive_once_and_not_early, fixture) {
@@ -52,7 +40,7 @@ BOOST_FIXTURE_TEST_CASE(ticks_arrive_once_and_not_early, fixture) {
   auto asked = timer_wheel::clock_type::now();
   wheel.schedule(target(), asked + 100ms, h);
   BOOST_CHECK_EQUAL(wheel.size(), 1u);
-  BOOST_REQUIRE(wait_for([&] { return ticks->load() == 1; }));
+  BOOST_REQUIRE(test::eventually([&] { return ticks->load() == 1; }));
   BOOST_CHECK(timer_wheel::clock_type::now() - asked >= 100ms);
   BOOST_CHECK_EQUAL(wheel.size(), 0u);
   std::this_thread::sleep_for(3 * timer_wheel::resolution);
@@ -93,7 +81,7 @@ BOOST_FIXTURE_TEST_CASE(a_delivered_burst_gives_its_memory_back, fixture) {
   auto due = timer_wheel::clock_type::now() + 100ms;
   for (auto& h : handles)
     wheel.schedule(target(), due, h);
-  BOOST_REQUIRE(wait_for([&] { return ticks->load() == static_cast<int>(handles.size()); }));
+  BOOST_REQUIRE(test::eventually([&] { return ticks->load() == static_cast<int>(handles.size()); }));
   BOOST_CHECK_EQUAL(wheel.size(), 0u);
   BOOST_CHECK_LE(wheel.capacity_bytes(), 8u * 16u);
 }

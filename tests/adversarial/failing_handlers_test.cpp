@@ -26,17 +26,6 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-template <class Pred>
-bool eventually(Pred pred) {
-  auto until = clock_type::now() + generous;
-  while (!pred()) {
-    if (clock_type::now() > until)
-      return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
-
 bool says_close(const wire_response& r) {
   return r.head.find("\r\nConnection: close") != std::string::npos;
 }
@@ -103,7 +92,7 @@ BOOST_AUTO_TEST_CASE(throwing_and_misbehaving_http_handlers_end_only_their_conne
   bystanders.join();
   BOOST_TEST(bystander_failures.load() == 0);
   BOOST_TEST(bystander_rounds.load() >= 8);
-  BOOST_TEST(eventually([&] {
+  BOOST_TEST(test::eventually([&] {
     return server.stats().closed_by(close_reason::handler_error) == 4u * per_thread + 4u;
   }), "handler_error closes: " << server.stats().closed_by(close_reason::handler_error));
   auto report = can.stop();
@@ -229,9 +218,9 @@ BOOST_AUTO_TEST_CASE(crashed_and_killed_connection_actors_end_only_their_connect
   BOOST_TEST(report.failures == 0u, "canary failed: " << report.first_failure);
   // Every ended actor is gone: the listener and the open count forget them.
   auto live = clients.size() - victims.size() + 1;
-  BOOST_TEST(eventually([&] { return fx.listener_count() == live; }),
+  BOOST_TEST(test::eventually([&] { return fx.listener_count() == live; }),
              "listener counts " << fx.listener_count() << ", expected " << live);
-  BOOST_TEST(eventually([&] { return fx.eng->stats().open.load() == live; }),
+  BOOST_TEST(test::eventually([&] { return fx.eng->stats().open.load() == live; }),
              "open " << fx.eng->stats().open.load() << ", expected " << live);
   auto& stats = fx.eng->stats();
   std::uint64_t closed = 0;
@@ -274,7 +263,7 @@ BOOST_AUTO_TEST_CASE(killed_in_memory_connection_leaves_the_others_running) {
   BOOST_TEST(round_trip(*victim_peer, "before"));
   caf::anon_send_exit(victim, caf::exit_reason::kill);
   victim = nullptr;
-  BOOST_TEST(eventually([&] {
+  BOOST_TEST(test::eventually([&] {
     char buf[64];
     auto r = victim_peer->read_some(buf, sizeof(buf));
     return r.status == transport::io_result::eof || r.status == transport::io_result::failed;

@@ -6,12 +6,25 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace warren::test {
 
 /// Every wait in a test is bounded by a deadline this generous, so a busy 2-core machine
 /// slows tests down instead of failing them.
 constexpr std::chrono::seconds generous{30};
+
+/// Polls `done` every `step` until it holds (true) or `generous` has passed (false).
+template <class Predicate>
+bool eventually(Predicate done, std::chrono::milliseconds step = std::chrono::milliseconds{2}) {
+  auto until = std::chrono::steady_clock::now() + generous;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > until)
+      return false;
+    std::this_thread::sleep_for(step);
+  }
+  return true;
+}
 
 /// A blocking TCP client for tests, with deadlines on every wait. Loopback only.
 class test_client {
