@@ -1,6 +1,7 @@
 #include "actors/file_readers.hpp"
 
 #include "actors/atoms.hpp"
+#include "actors/open_file_cache.hpp"
 #include "protocols/http/date_cache.hpp"
 #include "protocols/http/file_request.hpp"
 
@@ -8,9 +9,6 @@
 
 #include <cerrno>
 #include <fcntl.h>
-#include <linux/openat2.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <system_error>
 #include <unistd.h>
 
@@ -18,19 +16,10 @@ namespace warren {
 
 namespace {
 
-/// An open file; closed when the last response using it is done.
-struct open_file {
-  explicit open_file(int value) : fd(value) {}
-  ~open_file() { ::close(fd); }
-  open_file(const open_file&) = delete;
-  open_file& operator=(const open_file&) = delete;
-  int fd;
-};
-
 /// What opening a file gave: the file and its metadata, or the HTTP status to answer.
 struct open_result {
   int status = 200;
-  std::shared_ptr<const open_file> file;
+  std::shared_ptr<const file_descriptor> file;
   std::uint64_t size = 0;
   std::time_t modified = 0;
 };
@@ -46,35 +35,23 @@ namespace warren {
 namespace {
 
 /// One reader: runs on its own thread, so blocking open/pread calls are fine here.
-caf::behavior reader(caf::event_based_actor*, std::shared_ptr<const open_file> root) {
+caf::behavior reader(caf::event_based_actor*, std::shared_ptr<const file_descriptor> root) {
   return {
     [root](open_atom, const std::string& relative) {
       open_result result;
-      open_how how{};
-      how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
-      how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-      int fd = static_cast<int>(
-        ::syscall(SYS_openat2, root->fd, relative.c_str(), &how, sizeof(how)));
-      if (fd < 0) {
-        result.status = errno == ENOENT || errno == ENOTDIR ? 404
-                        : errno == EMFILE || errno == ENFILE ? 503
-                                                             : 403;
+      opened_file opened;
+      if (int refused = open_beneath(root->fd, relative, opened); refused != 0) {
+        result.status = refused;
         return result;
       }
-      auto file = std::make_shared<const open_file>(fd);
-      struct stat st {};
-      if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        result.status = 404;
-        return result;
-      }
-      result.file = std::move(file);
-      result.size = static_cast<std::uint64_t>(st.st_size);
-      result.modified = st.st_mtime;
+      result.file = std::move(opened.file);
+      result.size = opened.size;
+      result.modified = opened.mtime;
       return result;
     },
     [](pull_atom, const std::shared_ptr<const void>& token, std::uint64_t offset,
        std::uint64_t max_bytes) {
-      auto file = std::static_pointer_cast<const open_file>(token);
+      auto file = std::static_pointer_cast<const file_descriptor>(token);
       std::string piece(static_cast<std::size_t>(max_bytes), '\0');
       ssize_t n;
       do
@@ -93,7 +70,7 @@ file_readers file_readers::start(caf::actor_system& sys, const std::string& root
   int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     throw std::system_error(errno, std::generic_category(), "cannot open static root " + root);
-  auto root_file = std::make_shared<const open_file>(fd);
+  auto root_file = std::make_shared<const file_descriptor>(fd);
   file_readers pool;
   pool.next_ = std::make_shared<std::atomic<std::size_t>>(0);
   for (std::size_t i = 0; i < std::max<std::size_t>(count, 1); ++i)

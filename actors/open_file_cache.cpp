@@ -5,6 +5,11 @@
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 
+#include <cerrno>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace warren {
@@ -12,6 +17,38 @@ namespace warren {
 file_descriptor::~file_descriptor() {
   if (fd >= 0)
     ::close(fd);
+}
+
+int open_beneath(int root_fd, const std::string& relative, opened_file& out) {
+  open_how how{};
+  how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  int fd = static_cast<int>(::syscall(SYS_openat2, root_fd, relative.c_str(), &how, sizeof(how)));
+  if (fd < 0) {
+    switch (errno) {
+      case ENOENT:
+      case ENOTDIR:
+        return 404;
+      case EMFILE:
+      case ENFILE:
+        return 503;
+      case EXDEV:  // resolution would leave the root (e.g. a symlink pointing outside)
+      case ELOOP:
+      case EACCES:
+      case EPERM:
+        return 403;
+      default:
+        return 404;
+    }
+  }
+  auto file = std::make_shared<file_descriptor>(fd);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+    return 404;
+  out.file = std::move(file);
+  out.size = static_cast<std::uint64_t>(st.st_size);
+  out.mtime = st.st_mtime;
+  return 0;
 }
 
 std::optional<opened_file> open_file_cache::find(const std::string& relative,

@@ -30,6 +30,13 @@ struct opened_file {
   std::time_t mtime = 0;
 };
 
+/// Opens `relative` (already checked by http::safe_relative_path) as a regular file below the
+/// directory `root_fd`, never resolving outside it (openat2 RESOLVE_BENEATH, so a symlink
+/// pointing out is refused too). Returns 0 with `out` filled, or the HTTP status to answer:
+/// 404 missing or not a regular file, 503 out of descriptors, 403 for a path that would leave
+/// the root or is not readable.
+int open_beneath(int root_fd, const std::string& relative, opened_file& out);
+
 /// Files a static-file handler opened recently, by path below its root, shared by every
 /// thread that runs the handler. An entry serves requests for `valid_for` after the file was
 /// opened, saving the open, fstat and close of each request for a busy file; a file replaced,

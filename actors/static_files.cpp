@@ -8,24 +8,12 @@
 #include <cerrno>
 #include <ctime>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <memory>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <system_error>
-#include <unistd.h>
 
 namespace warren {
 
 namespace {
-
-/// Opens `relative` below `root_fd` without ever resolving outside of it.
-int open_beneath(int root_fd, const std::string& relative) {
-  open_how how{};
-  how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
-  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-  return static_cast<int>(::syscall(SYS_openat2, root_fd, relative.c_str(), &how, sizeof(how)));
-}
 
 http::response status_only(int status) {
   return http::make_error_response(status);
@@ -52,35 +40,14 @@ http_router::handler static_files(const std::string& root, std::string mount,
     if (cache)
       opened = cache->find(*relative, now);
     if (!opened) {
-      int fd = open_beneath(root_owner->fd, *relative);
-      if (fd < 0 && (errno == EMFILE || errno == ENFILE) && cache && cache->size() > 0) {
-        cache->clear();  // give the cached descriptors back and try once more
-        fd = open_beneath(root_owner->fd, *relative);
-      }
-      if (fd < 0) {
-        switch (errno) {
-          case ENOENT:
-          case ENOTDIR:
-            return status_only(404);
-          case EMFILE:
-          case ENFILE:
-            return status_only(503);
-          case EXDEV:  // resolution would leave the root (e.g. a symlink pointing outside)
-          case ELOOP:
-          case EACCES:
-          case EPERM:
-            return status_only(403);
-          default:
-            return status_only(404);
-        }
-      }
       opened.emplace();
-      opened->file = std::make_shared<file_descriptor>(fd);
-      struct stat st {};
-      if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        return status_only(404);
-      opened->size = static_cast<std::uint64_t>(st.st_size);
-      opened->mtime = st.st_mtime;
+      int refused = open_beneath(root_owner->fd, *relative, *opened);
+      if (refused == 503 && cache && cache->size() > 0) {
+        cache->clear();  // give the cached descriptors back and try once more
+        refused = open_beneath(root_owner->fd, *relative, *opened);
+      }
+      if (refused != 0)
+        return status_only(refused);
       if (cache && self != nullptr)
         cache->put(self->system(), *relative, *opened, now);
     }
