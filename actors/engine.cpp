@@ -29,7 +29,8 @@ engine::engine(caf::actor_system& sys, const config& cfg) : sys_(sys), cfg_(cfg)
   context->stats = std::make_shared<engine_stats>();
   context->timers = std::make_shared<timer_wheel>();
   context_ = std::move(context);
-  reactors_ = std::make_unique<transport::reactor_pool>(sys, cfg.reactor_threads);
+  reactors_ = std::make_unique<transport::reactor_pool>(
+    sys, cfg.reactor_threads, std::chrono::microseconds{cfg.reactor_spin_us});
 }
 
 engine::~engine() {

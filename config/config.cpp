@@ -13,6 +13,9 @@ config::config() {
     .add(host, "host", "address to listen on (default 127.0.0.1)")
     .add(port, "port,p", "TCP port to listen on, 0 for an ephemeral one (default 7000)")
     .add(reactor_threads, "reactor-threads", "asio reactors, each with a waiter thread (default 1)")
+    .add(reactor_spin_us, "reactor-spin-us",
+         "microseconds to keep polling after the last ready socket before sleeping, 0 = sleep at once "
+         "(default 100)")
     .add(backlog, "backlog", "listen(2) backlog (default 1024)")
     .add(max_connections, "max-connections",
          "open connections beyond this are closed at once (default 10000)")
@@ -49,6 +52,8 @@ std::string config::validate() const {
     return "--host must not be empty";
   if (reactor_threads < 1 || reactor_threads > 64)
     return "--reactor-threads must be between 1 and 64";
+  if (reactor_spin_us > 100000)
+    return "--reactor-spin-us must be at most 100000";
   if (backlog < 1)
     return "--backlog must be at least 1";
   if (max_connections < 1)

@@ -20,6 +20,9 @@ public:
   std::uint16_t port = 7000;
   /// asio reactors (each one io_context with its own parked waiter thread).
   std::size_t reactor_threads = 1;
+  /// After the last ready event, how long (microseconds) a reactor keeps polling on its worker
+  /// before it parks with its waiter thread (0: park at once). See transport::reactor.
+  std::size_t reactor_spin_us = 100;
   /// listen(2) backlog.
   int backlog = 1024;
   /// Open connections beyond this are closed at once and counted as refused.

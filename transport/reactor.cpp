@@ -21,8 +21,8 @@ namespace warren::transport {
 /// io_context at any time (`turn_`), so the hand-off needs no further locking.
 class reactor::poller final : public caf::resumable, public caf::ref_counted {
 public:
-  poller(caf::actor_system& sys, asio::io_context& io)
-    : sys_(sys), io_(io), guard_(asio::make_work_guard(io)) {
+  poller(caf::actor_system& sys, asio::io_context& io, std::chrono::microseconds spin)
+    : sys_(sys), io_(io), guard_(asio::make_work_guard(io)), spin_(spin) {
     waiter_ = std::thread{[this] { run_waiter(); }};
   }
 
@@ -35,10 +35,14 @@ public:
         return done;
       }
     }
-    current_execution_unit() = unit;
+    current_poll_batch() = &found_;
     auto handled = io_.poll();
-    current_execution_unit() = nullptr;
+    current_poll_batch() = nullptr;
+    found_.schedule_on(unit);
+    auto now = std::chrono::steady_clock::now();
     if (handled > 0)
+      last_ready_ = now;
+    if (handled > 0 || now - last_ready_ < spin_)
       return resume_later;  // back of this worker's queue: the woken actors run first
     std::lock_guard<std::mutex> lock{mtx_};
     turn_ = stopping_ ? turn::nobody : turn::waiter;
@@ -87,6 +91,7 @@ private:
         return;
       }
       turn_ = turn::poller;
+      last_ready_ = std::chrono::steady_clock::now();  // the waiter just ran a ready handler
       intrusive_ptr_add_ref(this);  // the scheduler's reference, dropped after resume
       sys_.scheduler().enqueue(this);
     }
@@ -95,6 +100,9 @@ private:
   caf::actor_system& sys_;
   asio::io_context& io_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard_;
+  std::chrono::steady_clock::duration spin_;  // see reactor: polling on after the last event
+  std::chrono::steady_clock::time_point last_ready_{};
+  poll_batch found_;  // used only by the poller job, so by one thread at a time
   std::thread waiter_;
   std::mutex mtx_;
   std::condition_variable cv_;
@@ -102,8 +110,9 @@ private:
   bool stopping_ = false;
 };
 
-reactor::reactor(caf::actor_system& sys) : io_(std::make_unique<asio::io_context>()) {
-  poller_ = caf::make_counted<poller>(sys, *io_);
+reactor::reactor(caf::actor_system& sys, std::chrono::microseconds spin)
+  : io_(std::make_unique<asio::io_context>()) {
+  poller_ = caf::make_counted<poller>(sys, *io_, spin);
 }
 
 reactor::~reactor() {

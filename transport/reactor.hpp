@@ -5,6 +5,7 @@
 
 #include <asio/io_context.hpp>
 
+#include <chrono>
 #include <memory>
 
 namespace warren::transport {
@@ -18,11 +19,22 @@ namespace warren::transport {
 /// `run_one()` and puts the reactor back on the scheduler once something is ready. So readiness
 /// handling stays on the scheduler's threads under load, and an idle engine burns no CPU.
 ///
+/// Between the two, the poller spins: after a poll that found something it keeps polling (as a
+/// job that yields after each empty poll, so actors queued on its worker still run) for `spin`
+/// before it parks. A peer in a request/response exchange usually sends its next message
+/// within that window; catching it there saves three thread wake-ups (waiter, worker, then the
+/// waiter again), which on a virtual machine cost more than the exchange itself: one
+/// connection doing back-to-back requests ran at 8k requests/s without the spin and 25k with
+/// 100 us. Readiness found by one poll is delivered in the kernel's order (see poll_batch).
+///
 /// @warning stop() must run before the actor system shuts down its scheduler, and every socket
 ///          registered with context() must be destroyed before the reactor is.
 class reactor {
 public:
-  explicit reactor(caf::actor_system& sys);
+  /// How long a reactor polls on after its last ready event unless told otherwise.
+  static constexpr std::chrono::microseconds default_spin{100};
+
+  explicit reactor(caf::actor_system& sys, std::chrono::microseconds spin = default_spin);
   ~reactor();
 
   reactor(const reactor&) = delete;

@@ -12,9 +12,10 @@ namespace warren::transport {
 /// A fixed set of reactors; new sockets are spread over them round-robin.
 class reactor_pool {
 public:
-  reactor_pool(caf::actor_system& sys, std::size_t count) {
+  reactor_pool(caf::actor_system& sys, std::size_t count,
+               std::chrono::microseconds spin = reactor::default_spin) {
     for (std::size_t i = 0; i < count; ++i)
-      reactors_.push_back(std::make_unique<reactor>(sys));
+      reactors_.push_back(std::make_unique<reactor>(sys, spin));
   }
 
   /// The reactor for the next new socket. Thread-safe.

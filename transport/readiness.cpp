@@ -1,6 +1,5 @@
 #include "transport/readiness.hpp"
 
-#include <caf/actor_control_block.hpp>
 #include <caf/make_message.hpp>
 #include <caf/message.hpp>
 #include <caf/message_id.hpp>
@@ -20,19 +19,38 @@ const caf::message& writable_message() {
   return msg;
 }
 
+void send_now(const caf::strong_actor_ptr& owner, bool readable, caf::execution_unit* unit) {
+  owner->enqueue(nullptr, caf::make_message_id(),
+                 readable ? readable_message() : writable_message(), unit);
+}
+
 } // namespace
 
-caf::execution_unit*& current_execution_unit() {
-  thread_local caf::execution_unit* unit = nullptr;
-  return unit;
+void poll_batch::schedule_on(caf::execution_unit* unit) {
+  // Each owner goes to the front of the worker's queue: the last sent runs first, so send
+  // the newest first.
+  for (auto i = found_.rbegin(); i != found_.rend(); ++i)
+    send_now(i->owner, i->readable, unit);
+  found_.clear();
+}
+
+poll_batch*& current_poll_batch() {
+  thread_local poll_batch* batch = nullptr;
+  return batch;
 }
 
 void notify_readable(const caf::strong_actor_ptr& owner) {
-  owner->enqueue(nullptr, caf::make_message_id(), readable_message(), current_execution_unit());
+  if (auto batch = current_poll_batch())
+    batch->add(owner, true);
+  else
+    send_now(owner, true, nullptr);
 }
 
 void notify_writable(const caf::strong_actor_ptr& owner) {
-  owner->enqueue(nullptr, caf::make_message_id(), writable_message(), current_execution_unit());
+  if (auto batch = current_poll_batch())
+    batch->add(owner, false);
+  else
+    send_now(owner, false, nullptr);
 }
 
 } // namespace warren::transport

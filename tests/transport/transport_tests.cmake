@@ -1,2 +1,4 @@
 warren_add_test(NAME output_queue_test SOURCES transport/output_queue_test.cpp
                 LIBS warren_transport LABELS unit)
+warren_add_test(NAME poll_batch_test SOURCES transport/poll_batch_test.cpp
+                LIBS warren_transport LABELS actors)
