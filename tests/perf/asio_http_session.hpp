@@ -4,6 +4,7 @@
 // with one async_write and sends files with sendfile. Header-only, used by that one program.
 
 #include "asio_http_head.hpp"
+#include "byte_buffer.hpp"
 
 #include <asio.hpp>
 
@@ -26,35 +27,7 @@ using asio::ip::tcp;
 constexpr std::size_t read_chunk_bytes = 16 * 1024;
 constexpr std::size_t max_head_bytes = 16 * 1024;
 
-/// A growable byte buffer that does not zero what it allocates.
-class byte_buffer {
-public:
-  char* data() { return data_.get(); }
-  std::size_t size() const { return size_; }
-  std::size_t free_space() const { return capacity_ - size_; }
-  char* end() { return data_.get() + size_; }
-  void reserve(std::size_t n) {
-    if (n <= capacity_)
-      return;
-    std::size_t cap = capacity_ * 2 > n ? capacity_ * 2 : n;
-    std::unique_ptr<char[]> fresh(new char[cap]);
-    if (size_ > 0)
-      std::memcpy(fresh.get(), data_.get(), size_);
-    data_ = std::move(fresh);
-    capacity_ = cap;
-  }
-  void commit(std::size_t n) { size_ += n; }
-  void consume(std::size_t n) {
-    if (n < size_)
-      std::memmove(data_.get(), data_.get() + n, size_ - n);
-    size_ -= n;
-  }
-
-private:
-  std::unique_ptr<char[]> data_;
-  std::size_t size_ = 0;
-  std::size_t capacity_ = 0;
-};
+using asio_baseline::byte_buffer;
 
 class session : public std::enable_shared_from_this<session> {
 public:
