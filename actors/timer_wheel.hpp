@@ -66,7 +66,7 @@ private:
   static constexpr std::size_t slot_count = 4096;
 
   void remove_locked(caf::actor_control_block* target, std::uint64_t due_tick);
-  /// Gives a slot's memory back once it is empty (beyond a few entries' worth).
+  /// Gives a slot's memory back once it is empty.
   static void release_if_drained(std::vector<entry>& slot);
   void run();
 
