@@ -7,6 +7,7 @@
 #include <caf/type_erased_tuple.hpp>
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 namespace warren {
@@ -45,7 +46,8 @@ connection_actor::connection_actor(caf::actor_config& cfg,
     peer_eof_(false),
     lingering_(false),
     connecting_(connecting),
-    input_paused_(false) {
+    input_paused_(false),
+    reread_pending_(false) {
   stats().open.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -99,10 +101,81 @@ caf::invoke_message_result connection_actor::consume(caf::mailbox_element& x) {
 }
 
 caf::resumable::resume_result connection_actor::resume(caf::execution_unit* unit, size_t) {
-  // One message per turn, then back of the worker's queue: a connection that yielded after a
-  // read (handle_readable) must let the others run before it reads again, and no connection
-  // holds its worker through a long mailbox.
-  return caf::event_based_actor::resume(unit, 1);
+  // A busy connection reads, answers, yields to the other actors on its worker, then reads
+  // again. That reread needs no message: this actor returned `resume_later`, so it sits in
+  // its worker's queue with an unblocked mailbox and nobody else can schedule it, and it
+  // reads here directly. Messages that arrived meanwhile go first; the reread then waits
+  // behind them as a readable message.
+  if (reread_pending_) {
+    reread_pending_ = false;
+    if (mailbox().empty())
+      return reread_directly(unit);
+    transport::notify_readable(ctrl());
+  }
+  return resume_with_messages(unit);
+}
+
+namespace {
+
+/// Set by handle_readable (on this thread) when it wants to read again after a turn for the
+/// other actors; read and cleared by the resume that ran it. Thread-local, not a member:
+/// once CAF's resume has blocked the mailbox, another worker may already run the actor.
+bool& reread_wanted() {
+  thread_local bool wanted = false;
+  return wanted;
+}
+
+} // namespace
+
+caf::resumable::resume_result connection_actor::resume_with_messages(caf::execution_unit* unit) {
+  // One message per turn, then back of the worker's queue: no connection holds its worker
+  // through a long mailbox.
+  reread_wanted() = false;
+  auto result = caf::event_based_actor::resume(unit, 1);
+  if (!std::exchange(reread_wanted(), false) || result == done)
+    return result;
+  if (result == resume_later) {  // more mail: still queued and ours
+    reread_pending_ = true;
+    return resume_later;
+  }
+  // CAF blocked the empty mailbox. Unblocking it succeeds only if no message came since,
+  // i.e. nobody scheduled this actor: then it is ours again and goes back in the queue.
+  // Otherwise it runs (or will) elsewhere, and the reread follows as a message.
+  if (mailbox().try_unblock()) {
+    reread_pending_ = true;
+    return resume_later;
+  }
+  transport::notify_readable(ctrl());
+  return result;
+}
+
+caf::resumable::resume_result connection_actor::reread_directly(caf::execution_unit* unit) {
+  // What CAF's resume provides around a handler: the execution unit (for sends) and a
+  // current message, an anonymous one as the readable message is, since handlers may ask
+  // for the sender or make a response promise.
+  context(unit);
+  thread_local caf::mailbox_element_ptr anonymous =
+    caf::make_mailbox_element(nullptr, caf::make_message_id(), {}, caf::make_message());
+  anonymous->mid = caf::make_message_id();  // a handler may have marked it answered
+  current_element_ = anonymous.get();
+  reread_wanted() = false;
+  try {
+    handle_readable();
+  } catch (...) {
+    close_now(close_reason::handler_error);  // what the exception handler does
+  }
+  current_element_ = nullptr;
+  bhvr_stack().cleanup();  // behaviours a handler replaced (become) are destroyed now
+  if (finalize())  // closed (quit), or the user's behaviour ended: clean up as CAF would
+    return done;
+  set_receive_timeout();  // a user's `after` timeout restarts with every handled input
+  if (std::exchange(reread_wanted(), false)) {
+    reread_pending_ = true;
+    return resume_later;
+  }
+  // Nothing more to read now (readiness is armed) or reading stopped: run a message that
+  // arrived meanwhile, or let CAF block the mailbox until one does.
+  return resume_with_messages(unit);
 }
 
 bool connection_actor::handle_protocol_message(const caf::type_erased_tuple&) {
@@ -216,9 +289,9 @@ void connection_actor::handle_readable() {
   if (drained) {
     arm_read();
   } else {
-    // Read again once the other actors on this worker had their turn.
+    // Read again once the other actors on this worker had their turn (see resume).
     read_armed_ = true;
-    transport::notify_readable(ctrl());
+    reread_wanted() = true;
   }
 }
 

@@ -133,6 +133,11 @@ protected:
 
 private:
   void handle_readable();
+  /// Reads again without a message, when resume() finds `reread_pending_` and an empty
+  /// mailbox; returns how this turn ends.
+  resume_result reread_directly(caf::execution_unit* unit);
+  /// CAF's resume for one message, then keeps a reread handle_readable asked for.
+  resume_result resume_with_messages(caf::execution_unit* unit);
   void handle_writable();
   void handle_tick();
   void begin_shutdown();
@@ -177,6 +182,9 @@ private:
   bool lingering_ : 1;       ///< FIN sent, discarding input until the peer's FIN
   bool connecting_ : 1;      ///< outbound connect in progress
   bool input_paused_ : 1;    ///< the protocol asked for no more input (pause_input)
+  /// This actor returned `resume_later` to read again after the other actors on this
+  /// worker had their turn; its next resume() does that read (see there).
+  bool reread_pending_ : 1;
 };
 
 } // namespace warren
