@@ -138,6 +138,10 @@ private:
   resume_result reread_directly(caf::execution_unit* unit);
   /// CAF's resume for one message, then keeps a reread handle_readable asked for.
   resume_result resume_with_messages(caf::execution_unit* unit);
+  /// Set by handle_readable when it wants to read again after a turn for the other actors;
+  /// read and cleared by the resume that ran it. Per thread, not per actor: once CAF's resume
+  /// has blocked the mailbox, another worker may already run the actor.
+  static bool& reread_wanted() noexcept;
   void handle_writable();
   void handle_tick();
   void begin_shutdown();
