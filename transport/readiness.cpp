@@ -24,6 +24,14 @@ void send_now(const caf::strong_actor_ptr& owner, bool readable, caf::execution_
                  readable ? readable_message() : writable_message(), unit);
 }
 
+/// Inside a reactor poll: into the poll's batch; elsewhere: out at once.
+void notify(const caf::strong_actor_ptr& owner, bool readable) {
+  if (auto batch = current_poll_batch())
+    batch->add(owner, readable);
+  else
+    send_now(owner, readable, nullptr);
+}
+
 } // namespace
 
 void poll_batch::schedule_on(caf::execution_unit* unit) {
@@ -40,17 +48,11 @@ poll_batch*& current_poll_batch() {
 }
 
 void notify_readable(const caf::strong_actor_ptr& owner) {
-  if (auto batch = current_poll_batch())
-    batch->add(owner, true);
-  else
-    send_now(owner, true, nullptr);
+  notify(owner, true);
 }
 
 void notify_writable(const caf::strong_actor_ptr& owner) {
-  if (auto batch = current_poll_batch())
-    batch->add(owner, false);
-  else
-    send_now(owner, false, nullptr);
+  notify(owner, false);
 }
 
 } // namespace warren::transport
