@@ -173,7 +173,7 @@ void connection_actor::handle_readable() {
   if (closed_ || reading_done_ || reading_paused_ || input_paused_)
     return;
   if (drained) {
-    arm_read();
+    arm_read(/*drained=*/true);
   } else {
     // Read again once the other actors on this worker had their turn (see resume).
     read_armed_ = true;
@@ -283,11 +283,14 @@ void connection_actor::flush_output() {
   }
 }
 
-void connection_actor::arm_read() {
+void connection_actor::arm_read(bool drained) {
   if (read_armed_ || reading_done_ || reading_paused_ || closed_ || connecting_ || input_paused_)
     return;
   read_armed_ = true;
-  stream_->wait_readable(ctrl());
+  if (drained)
+    stream_->wait_readable_after_drain(ctrl());
+  else
+    stream_->wait_readable(ctrl());
 }
 
 void connection_actor::release_input_buffer() noexcept {

@@ -147,7 +147,9 @@ private:
   void begin_shutdown();
   void feed(const char* data, std::size_t size);
   void flush_output();
-  void arm_read();
+  /// Asks for readiness. `drained`: the last read_some, since the last readiness, returned
+  /// would_block (the stream may then wait more cheaply).
+  void arm_read(bool drained = false);
   std::optional<clock_type::time_point> next_deadline() const;
   void release_input_buffer() noexcept;
   void finish_graceful_close();

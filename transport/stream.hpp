@@ -47,8 +47,15 @@ public:
   virtual io_result send_file(int fd, std::uint64_t offset, std::size_t count) = 0;
 
   /// Sends one `readable_atom` to `owner` once a read may make progress. At most one readable
-  /// wait is pending; the message never arrives after close().
+  /// wait is pending; close() cancels it (a message already sent may still arrive: owners
+  /// ignore readiness once closed).
   virtual void wait_readable(const caf::strong_actor_ptr& owner) = 0;
+
+  /// Like wait_readable, for a caller whose read_some just returned would_block: a stream may
+  /// then wait more cheaply (see read_edge_wait.hpp).
+  virtual void wait_readable_after_drain(const caf::strong_actor_ptr& owner) {
+    wait_readable(owner);
+  }
 
   /// Sends one `writable_atom` to `owner` once a write may make progress, like wait_readable.
   virtual void wait_writable(const caf::strong_actor_ptr& owner) = 0;

@@ -18,7 +18,7 @@ namespace warren::transport {
 
 tcp_stream::tcp_stream(asio::io_context& io, const asio::ip::tcp& protocol, int fd,
                        std::error_code& ec)
-  : socket_(io.get_executor()) {
+  : socket_(io.get_executor()), edge_wait_(io) {
   asio::error_code aec;
   socket_.assign(protocol, fd, aec);
   if (aec) {
@@ -87,6 +87,10 @@ void tcp_stream::wait_readable(const caf::strong_actor_ptr& owner) {
     if (ec != asio::error::operation_aborted)
       notify_readable(owner);
   });
+}
+
+void tcp_stream::wait_readable_after_drain(const caf::strong_actor_ptr& owner) {
+  edge_wait_.start(socket_, owner);
 }
 
 void tcp_stream::wait_writable(const caf::strong_actor_ptr& owner) {

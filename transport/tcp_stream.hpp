@@ -1,5 +1,6 @@
 #pragma once
 
+#include "transport/read_edge_wait.hpp"
 #include "transport/stream.hpp"
 
 #include <asio/io_context.hpp>
@@ -22,6 +23,7 @@ public:
   io_result read_some(char* data, std::size_t size) override;
   io_result send_file(int fd, std::uint64_t offset, std::size_t count) override;
   void wait_readable(const caf::strong_actor_ptr& owner) override;
+  void wait_readable_after_drain(const caf::strong_actor_ptr& owner) override;
   void wait_writable(const caf::strong_actor_ptr& owner) override;
   int connect_result() noexcept override;
   std::size_t unsent_bytes() noexcept override;
@@ -41,6 +43,7 @@ protected:
 
 private:
   socket_type socket_;
+  read_edge_wait edge_wait_;
 };
 
 } // namespace warren::transport
