@@ -138,8 +138,8 @@ void connection_actor::handle_readable() {
   // One read per turn. After handling it, the actor yields (a readable message to itself,
   // which runs after the other actors on this worker: see resume) and reads again then: a
   // busy peer has usually answered by that time, and a read that finds data is cheaper than
-  // hearing EAGAIN, re-arming readiness (epoll_ctl) and waiting for it. asio's handler queue
-  // gives its speculative reads the same delay.
+  // hearing EAGAIN and waiting for readiness. asio's handler queue gives its speculative
+  // reads the same delay.
   bool eof = false;
   bool drained = false;  // the read found nothing: wait for readiness
   auto buffer = scratch_buffer();

@@ -9,7 +9,8 @@
 namespace warren::transport {
 
 /// A connected TCP socket in non-blocking mode, registered with one reactor's io_context.
-/// Reads and writes are direct system calls; asio is used only for readiness (async_wait).
+/// Reads and writes are direct system calls; asio is used only for readiness (async_wait, and
+/// read_edge_wait after a read that returned EAGAIN).
 class tcp_stream final : public stream {
 public:
   using socket_type = asio::basic_stream_socket<asio::ip::tcp, asio::io_context::executor_type>;
