@@ -5,6 +5,7 @@
 #include <cstring>
 #include <poll.h>
 #include <stdexcept>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -16,10 +17,16 @@ server_process::server_process(const std::string& program, std::vector<std::stri
   int pipe_fds[2];
   if (::pipe(pipe_fds) != 0)
     throw std::runtime_error("pipe failed");
+  auto parent = ::getpid();
   pid_ = ::fork();
   if (pid_ < 0)
     throw std::runtime_error("fork failed");
   if (pid_ == 0) {
+    // The server dies with the test process, even one killed by CTest's timeout: no orphan
+    // keeps a port or a core. (Set by the forking thread; every test forks on its main thread.)
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent)
+      ::_exit(127);  // the test died before the line above took effect
     ::dup2(pipe_fds[1], STDOUT_FILENO);
     ::close(pipe_fds[0]);
     ::close(pipe_fds[1]);
