@@ -4,7 +4,6 @@
 
 #include <caf/actor_control_block.hpp>
 
-#include <asio/detail/reactor.hpp>
 #include <asio/detail/reactor_op.hpp>
 
 #include <cerrno>
@@ -14,8 +13,6 @@
 namespace warren::transport {
 
 namespace {
-
-using reactor_type = asio::detail::reactor;
 
 /// True while read_edge_wait::start hands an operation to asio on this thread.
 thread_local bool starting = false;
@@ -69,16 +66,14 @@ struct socket_internals : read_edge_wait::socket_type {
 } // namespace
 
 read_edge_wait::read_edge_wait(asio::io_context& io)
-  : reactor_(&asio::use_service<reactor_type>(io)) {}
+  : reactor_(&asio::use_service<asio::detail::reactor>(io)) {}
 
 void read_edge_wait::start(socket_type& socket, const caf::strong_actor_ptr& owner) {
   auto& impl = (socket.*socket_internals::implementation).get_implementation();
   auto* op = new edge_op(impl.socket_, owner);
   starting = true;
-  static_cast<reactor_type*>(reactor_)->start_op(reactor_type::read_op, impl.socket_,
-                                                 impl.reactor_data_, op,
-                                                 /*is_continuation=*/false,
-                                                 /*allow_speculative=*/true);
+  reactor_->start_op(asio::detail::reactor::read_op, impl.socket_, impl.reactor_data_, op,
+                     /*is_continuation=*/false, /*allow_speculative=*/true);
   starting = false;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <asio/detail/reactor.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <caf/fwd.hpp>
@@ -12,13 +13,14 @@ namespace warren::transport {
 /// asio registers each socket once, edge-triggered, and remembers per socket whether an event
 /// came since it last learned that the socket was empty. async_wait cannot use that memory
 /// (it has no read of its own to prove the socket empty), so it re-arms the descriptor with
-/// epoll_ctl, which is a third of an HTTP request's system calls. A caller whose own read just
+/// epoll_ctl: up to one extra system call per HTTP request. A caller whose own read just
 /// returned EAGAIN has that proof: new bytes now cause a new edge. So the wait is queued with
 /// asio's speculative path, as asio's own reads are: if an event came since the last edge this
 /// wait consumed, it completes at once (possibly for bytes already read: a harmless extra
 /// read); otherwise the next edge completes it.
 ///
-/// `owner` gets one `readable_atom` (see readiness.hpp), never after the socket is closed.
+/// `owner` gets one `readable_atom` (see readiness.hpp); closing the socket cancels a queued
+/// wait (see stream::wait_readable).
 /// @pre The caller read the socket until EAGAIN after the last readiness it was told of.
 ///      Anywhere else (input paused with bytes left unread, a new socket) use async_wait.
 class read_edge_wait {
@@ -30,7 +32,7 @@ public:
   void start(socket_type& socket, const caf::strong_actor_ptr& owner);
 
 private:
-  void* reactor_;  ///< the io_context's asio::detail::reactor, looked up once
+  asio::detail::reactor* reactor_;  ///< the io_context's reactor, looked up once
 };
 
 } // namespace warren::transport

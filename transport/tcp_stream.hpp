@@ -13,7 +13,7 @@ namespace warren::transport {
 /// read_edge_wait after a read that returned EAGAIN).
 class tcp_stream final : public stream {
 public:
-  using socket_type = asio::basic_stream_socket<asio::ip::tcp, asio::io_context::executor_type>;
+  using socket_type = read_edge_wait::socket_type;
 
   /// Takes ownership of the connected descriptor `fd`. On failure (for example when the reactor
   /// cannot register it) `ec` is set and the descriptor is closed.
