@@ -3,6 +3,9 @@
 #include "actors/atoms.hpp"
 #include "protocols/framing/decoder.hpp"
 
+#include <caf/detail/invoke_result_visitor.hpp>
+#include <caf/match_case.hpp>
+
 
 namespace warren {
 
@@ -13,10 +16,14 @@ framed_connection::framed_connection(caf::actor_config& cfg,
   : connection_actor(cfg, std::move(stream), std::move(context)), factory_(std::move(factory)) {}
 
 void framed_connection::write(std::string_view payload) {
+  write_uncounted(payload);
+  stats().frames_out.fetch_add(1, std::memory_order_relaxed);
+}
+
+void framed_connection::write_uncounted(std::string_view payload) {
   char header[framing::header_size];
   framing::write_length(header, static_cast<std::uint32_t>(payload.size()));
   write_bytes(std::string_view{header, sizeof(header)}, payload);
-  stats().frames_out.fetch_add(1, std::memory_order_relaxed);
 }
 
 caf::behavior framed_connection::make_protocol_behavior() {
@@ -35,6 +42,8 @@ bool framed_connection::handle_protocol_message(const caf::type_erased_tuple& co
 
 std::size_t framed_connection::consume(const char* data, std::size_t size) {
   std::size_t used = 0;
+  std::uint64_t frames = 0;
+  std::uint64_t replies = 0;
   while (!closing()) {
     auto step = framing::next_frame(data + used, size - used, settings().max_frame_size);
     if (step.status == framing::decode_step::need_more)
@@ -45,56 +54,90 @@ std::size_t framed_connection::consume(const char* data, std::size_t size) {
       break;
     }
     used += step.consumed;
-    if (!dispatch(step.payload))
+    ++frames;
+    if (!dispatch(step.payload, replies))
       break;
   }
+  // Counted once per batch: a shared counter bumped per 16-byte frame costs as much as the
+  // frame's decoding.
+  if (frames > 0)
+    stats().frames_in.fetch_add(frames, std::memory_order_relaxed);
+  if (replies > 0)
+    stats().frames_out.fetch_add(replies, std::memory_order_relaxed);
   return used;
 }
 
-caf::message framed_connection::frame_message(std::string_view payload) {
-  // One message per worker thread, refilled in place for every frame up to 64 KiB. A handler
-  // that keeps the message (forwards it, stores a copy) shares it; the next frame then gets a
-  // fresh one, so what the handler kept never changes under it.
-  constexpr std::size_t reuse_limit = 64 * 1024;
-  if (payload.size() > reuse_limit)
-    return caf::make_message(frame{std::string{payload}});
+caf::message& framed_connection::reusable_frame_message(std::string_view payload) {
+  // One message per worker thread, refilled in place for every frame. A handler that keeps
+  // the message (forwards it, stores a copy) shares it; the next frame then gets a fresh
+  // one, so what the handler kept never changes under it.
   static thread_local caf::message reusable;
   if (!reusable.cvals() || !reusable.cvals()->unique())
     reusable = caf::make_message(frame{});
   auto& bytes = static_cast<frame*>(reusable.get_mutable(0))->payload;
-  if (bytes.capacity() > reuse_limit)
+  if (bytes.capacity() > reusable_payload_limit)
     bytes = std::string{};  // a handler grew it: give the memory back
   bytes.assign(payload.data(), payload.size());
   return reusable;
 }
 
-bool framed_connection::dispatch(std::string_view payload) {
-  stats().frames_in.fetch_add(1, std::memory_order_relaxed);
+/// Receives what the user's frame handler returned: a `frame` or `std::string` goes to the
+/// peer; nothing (void, an empty optional, a response promise) sends nothing; an error closes
+/// the connection.
+class framed_connection::reply_writer final : public caf::detail::invoke_result_visitor {
+public:
+  reply_writer(framed_connection& self, std::uint64_t& replies) : self_(self), replies_(replies) {}
+
+  using caf::detail::invoke_result_visitor::operator();
+
+  void operator()() override {}
+  void operator()(const caf::none_t&) override {}
+  void operator()(caf::error&) override { failed = true; }
+  void operator()(caf::message& reply) override {
+    if (reply.match_elements<frame>())
+      send(reply.get_as<frame>(0).payload);
+    else if (reply.match_elements<std::string>())
+      send(reply.get_as<std::string>(0));
+    else if (reply.match_elements<caf::error>())
+      failed = true;
+  }
+
+  bool failed = false;
+
+private:
+  void send(std::string_view payload) {
+    if (self_.closing())
+      return;  // the handler closed the connection: nothing more goes out
+    self_.write_uncounted(payload);
+    ++replies_;
+  }
+
+  framed_connection& self_;
+  std::uint64_t& replies_;
+};
+
+bool framed_connection::dispatch(std::string_view payload, std::uint64_t& replies) {
   if (bhvr_stack().empty()) {
     close_now(close_reason::handler_error);
     return false;
   }
-  caf::optional<caf::message> result;
+  reply_writer reply{*this, replies};
+  auto outcome = caf::match_case::no_match;
   try {
-    auto msg = frame_message(payload);
-    result = bhvr_stack().back()(msg);  // the current behaviour: become() is honoured
+    caf::message large;  // a large payload gets a message of its own, released right after
+    auto& msg = payload.size() > reusable_payload_limit
+                  ? (large = caf::make_message(frame{std::string{payload}}))
+                  : reusable_frame_message(payload);
+    outcome = bhvr_stack().back()(reply, msg);  // the current behaviour: become() is honoured
   } catch (...) {
     close_now(close_reason::handler_error);
     return false;
   }
-  if (!result) {  // the behaviour has no handler for frames: they would be lost silently
+  if (outcome != caf::match_case::match || reply.failed) {
+    // No handler for frames (they would be lost silently), or the handler failed.
     close_now(close_reason::handler_error);
     return false;
   }
-  if (closing())
-    return false;
-  auto& reply = *result;
-  if (reply.match_elements<frame>())
-    write(reply.get_as<frame>(0));
-  else if (reply.match_elements<std::string>())
-    write(std::string_view{reply.get_as<std::string>(0)});
-  else if (reply.match_elements<caf::error>())
-    close_now(close_reason::handler_error);
   return !closing();
 }
 

@@ -5,6 +5,7 @@
 
 #include <caf/behavior.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <string_view>
 
@@ -50,10 +51,17 @@ protected:
   bool handle_protocol_message(const caf::type_erased_tuple& content) override;
 
 private:
-  /// Runs the user's behaviour on one frame from the peer; false if the connection closed.
-  bool dispatch(std::string_view payload);
+  class reply_writer;
+
+  /// Runs the user's behaviour on one frame from the peer and sends its reply, if any;
+  /// false if the connection closed. Adds to `replies` the frames it sent.
+  bool dispatch(std::string_view payload, std::uint64_t& replies);
+  /// Payloads up to this size go to handlers in a message reused from frame to frame.
+  static constexpr std::size_t reusable_payload_limit = 64 * 1024;
   /// A message holding `frame{payload}`, reused across frames where no handler kept it.
-  static caf::message frame_message(std::string_view payload);
+  static caf::message& reusable_frame_message(std::string_view payload);
+  /// Queues one frame for the peer without counting it in the engine's statistics.
+  void write_uncounted(std::string_view payload);
 
   framed_behavior_factory_ptr factory_;  ///< released once the behaviour is made
 };

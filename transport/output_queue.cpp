@@ -7,10 +7,15 @@ namespace warren::transport {
 void output_queue::append(std::string_view bytes) {
   if (bytes.empty())
     return;
-  if (!chunks_.empty() && !chunks_.back().is_file() && chunks_.back().bytes.size() < coalesce_limit)
+  if (!chunks_.empty() && !chunks_.back().is_file() && chunks_.back().bytes.size() < coalesce_limit) {
     chunks_.back().bytes.append(bytes.data(), bytes.size());
-  else
-    chunks_.push_back(chunk::of(std::string{bytes}));
+  } else {
+    // Room for the small writes that usually follow (a batch of replies) without regrowing.
+    std::string first;
+    first.reserve(std::max(bytes.size(), first_chunk_capacity));
+    first.append(bytes.data(), bytes.size());
+    chunks_.push_back(chunk::of(std::move(first)));
+  }
   size_ += bytes.size();
 }
 

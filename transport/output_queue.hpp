@@ -49,6 +49,9 @@ public:
 private:
   /// Chunks smaller than this are merged into the previous chunk.
   static constexpr std::size_t coalesce_limit = 16 * 1024;
+  /// A new chunk of copied bytes has room for at least this many (a 1 KiB allocation, which
+  /// malloc serves from its per-thread cache), so a burst of small replies does not regrow it.
+  static constexpr std::size_t first_chunk_capacity = 1023;
 
   /// Bytes in memory, or a range of a file.
   struct chunk {
