@@ -11,8 +11,6 @@ namespace warren {
 
 namespace {
 
-using clock_type = std::chrono::steady_clock;
-
 /// Reads go into this buffer, shared by every connection running on the thread, so an idle
 /// connection needs none of its own.
 constexpr std::size_t scratch_size = 64 * 1024;

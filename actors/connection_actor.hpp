@@ -77,7 +77,7 @@ protected:
   /// The default closes after flushing.
   virtual void on_peer_eof();
 
-  using clock_type = std::chrono::steady_clock;
+  using clock_type = connection_context::clock_type;
 
   /// The protocol's next deadline (e.g. an HTTP header deadline), if any; the connection
   /// gets a tick at or after it and calls on_protocol_tick.
@@ -167,10 +167,10 @@ private:
   /// Bytes of a partial message, kept between reads; null while there are none.
   std::unique_ptr<std::string> unconsumed_;
   transport::output_queue output_;
-  std::chrono::steady_clock::time_point last_activity_;
-  std::chrono::steady_clock::time_point last_write_progress_;
+  clock_type::time_point last_activity_;
+  clock_type::time_point last_write_progress_;
   /// When a graceful close (shutdown or linger) gives up and closes; max() while none.
-  std::chrono::steady_clock::time_point close_deadline_ = clock_type::time_point::max();
+  clock_type::time_point close_deadline_ = clock_type::time_point::max();
   timer_wheel::handle timer_;
   /// While lingering: bytes the kernel still held for the peer at the last check (32 bits,
   /// like SIOCOUTQ's answer, so that it packs with the flags below).

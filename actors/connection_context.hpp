@@ -32,7 +32,7 @@ struct connection_settings {
 /// What every connection of one engine shares: settings and counters. Immutable settings,
 /// atomic counters, so any actor on any thread may use it.
 struct connection_context {
-  using clock_type = std::chrono::steady_clock;
+  using clock_type = timer_wheel::clock_type;
 
   connection_settings settings;
   std::shared_ptr<engine_stats> stats;

@@ -139,7 +139,7 @@ void engine::shutdown() {
   if (shut_down_)
     return;
   shut_down_ = true;
-  context_->start_shutdown_clock(std::chrono::steady_clock::now()
+  context_->start_shutdown_clock(connection_context::clock_type::now()
                                  + context_->settings.shutdown_timeout);
   caf::scoped_actor self{sys_};
   for (auto& listener : listeners_) {
@@ -149,8 +149,8 @@ void engine::shutdown() {
   // Each connection closes by itself at its shutdown deadline; allow for that plus slack.
   auto deadline = context_->shutdown_deadline() + std::chrono::seconds(5);
   for (size_t pending = listeners_.size(); pending > 0;) {
-    auto left = deadline - std::chrono::steady_clock::now();
-    if (left <= std::chrono::steady_clock::duration::zero())
+    auto left = deadline - connection_context::clock_type::now();
+    if (left <= connection_context::clock_type::duration::zero())
       break;
     self->receive([&](caf::down_msg&) { --pending; },
                   caf::after(std::chrono::duration_cast<std::chrono::milliseconds>(left)) >>
@@ -160,7 +160,7 @@ void engine::shutdown() {
   // Connections outside any listener (e.g. an HTTP client's) may still be closing: the
   // reactors must outlive them, so wait for them as well, up to the same deadline.
   while (context_->stats->open.load() > 0
-         && std::chrono::steady_clock::now() < context_->shutdown_deadline())
+         && connection_context::clock_type::now() < context_->shutdown_deadline())
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "actors/coarse_clock.hpp"
+
 #include <caf/fwd.hpp>
 
 #include <chrono>
@@ -22,7 +24,7 @@ namespace warren {
 /// Thread-safe. @warning An actor must cancel its entry before it terminates (on_exit).
 class timer_wheel {
 public:
-  using clock_type = std::chrono::steady_clock;
+  using clock_type = coarse_clock;
 
   static constexpr std::chrono::milliseconds resolution{50};
 
