@@ -133,8 +133,8 @@ void connection_actor::handle_readable() {
   }
   if (reading_done_ || reading_paused_ || closed_ || input_paused_)
     return;
-  // One read per turn. After handling it, the actor yields (a readable message to itself,
-  // which runs after the other actors on this worker: see resume) and reads again then: a
+  // One read per turn. After handling it, the actor yields (it stays in its worker's queue
+  // behind the other actors there: see resume) and reads again at its next turn: a
   // busy peer has usually answered by that time, and a read that finds data is cheaper than
   // hearing EAGAIN and waiting for readiness. asio's handler queue gives its speculative
   // reads the same delay.

@@ -6,7 +6,6 @@
 #include <caf/detail/invoke_result_visitor.hpp>
 #include <caf/match_case.hpp>
 
-
 namespace warren {
 
 framed_connection::framed_connection(caf::actor_config& cfg,
