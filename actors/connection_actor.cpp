@@ -137,9 +137,11 @@ void connection_actor::handle_readable() {
   // behind the other actors there: see resume) and reads again at its next turn: a
   // busy peer has usually answered by that time, and a read that finds data is cheaper than
   // hearing EAGAIN and waiting for readiness. asio's handler queue gives its speculative
-  // reads the same delay.
+  // reads the same delay. A read that took everything (`drained`) from a peer that now awaits
+  // the reply (peer_awaits_reply) skips that reread: it would find nothing, and the peer's
+  // next bytes bring readiness.
   bool eof = false;
-  bool drained = false;  // the read found nothing: wait for readiness
+  bool drained = false;  // nothing is left to read: wait for readiness
   auto buffer = scratch_buffer();
   auto result = stream_->read_some(buffer, scratch_size);
   if (result.status == transport::io_result::ok) {
@@ -148,6 +150,7 @@ void connection_actor::handle_readable() {
     in_read_batch_ = true;
     feed(buffer, result.bytes);
     in_read_batch_ = false;
+    drained = result.drained && !closed_ && peer_awaits_reply();
   } else if (result.status == transport::io_result::would_block) {
     drained = true;
   } else if (result.status == transport::io_result::eof) {

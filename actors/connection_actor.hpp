@@ -117,6 +117,14 @@ protected:
   /// When false, and no input waits unread, the connection closes at once. Default: true.
   virtual bool peer_may_send_more() const { return true; }
 
+  /// Whether the peer, after the bytes consumed so far, waits for this connection's reply
+  /// before it sends more (HTTP: a client that sent a whole request awaits its response).
+  /// Then a read that took everything the peer had sent (io_result::drained) is followed by a
+  /// wait for readiness, not by a reread at the next turn that would find nothing. Default
+  /// false: a streaming peer (framing) has usually sent more by the next turn, and reading it
+  /// all at once then costs less than a readiness wake-up for each arrival.
+  virtual bool peer_awaits_reply() const { return false; }
+
   /// While true the connection is working for its peer (e.g. a handler has not answered
   /// yet), so the idle timeout does not apply.
   virtual bool busy() const { return false; }
@@ -148,7 +156,7 @@ private:
   void feed(const char* data, std::size_t size);
   void flush_output();
   /// Asks for readiness. `drained`: the last read_some, since the last readiness, returned
-  /// would_block (the stream may then wait more cheaply).
+  /// would_block or a `drained` result (the stream may then wait more cheaply).
   void arm_read(bool drained = false);
   std::optional<clock_type::time_point> next_deadline() const;
   void release_input_buffer() noexcept;

@@ -92,6 +92,8 @@ protected:
   void on_peer_eof() override;
   bool busy() const override { return !pending_.empty() || stream_ != nullptr; }
   bool peer_may_send_more() const override;
+  /// Between requests (no parser held): a client without pipelining now awaits the response.
+  bool peer_awaits_reply() const override { return !parser_; }
   void on_output_flushed() override;
 
 private:

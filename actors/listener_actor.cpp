@@ -76,7 +76,6 @@ void listener_actor::take(int fd) {
     stats.refused.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  transport::tcp_stream::set_no_delay(fd);
   std::error_code ec;
   auto stream = std::make_unique<transport::tcp_stream>(reactors_->next().context(),
                                                         acceptor_->protocol(), fd, ec);

@@ -1,6 +1,7 @@
 #include "transport/acceptor.hpp"
 
 #include "transport/readiness.hpp"
+#include "transport/tcp_stream.hpp"
 
 #include <caf/actor_control_block.hpp>
 
@@ -26,6 +27,8 @@ acceptor::acceptor(asio::io_context& io, const std::string& host, std::uint16_t 
     socket_.set_option(asio::socket_base::reuse_address{true}, aec);
   if (!aec)
     socket_.bind(endpoint, aec);
+  if (!aec)
+    tcp_stream::set_connection_options(socket_.native_handle());  // accepted sockets inherit
   if (!aec)
     socket_.listen(backlog, aec);
   if (!aec)

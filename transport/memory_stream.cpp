@@ -75,7 +75,7 @@ io_result memory_stream::read_some(char* data, std::size_t size) {
       if (in.bytes->empty())
         in.bytes.reset();  // an idle pipe holds no buffer
       wake_writer = std::move(in.writer_waiting);
-      result = {io_result::ok, n};
+      result = {io_result::ok, n, 0, in.size() == 0 && !in.writer_done};
     } else if (in.writer_done) {
       result = {io_result::eof};
     }

@@ -14,14 +14,16 @@ namespace warren::transport {
 /// came since it last learned that the socket was empty. async_wait cannot use that memory
 /// (it has no read of its own to prove the socket empty), so it re-arms the descriptor with
 /// epoll_ctl: up to one extra system call per HTTP request. A caller whose own read just
-/// returned EAGAIN has that proof: new bytes now cause a new edge. So the wait is queued with
-/// asio's speculative path, as asio's own reads are: if an event came since the last edge this
-/// wait consumed, it completes at once (possibly for bytes already read: a harmless extra
-/// read); otherwise the next edge completes it.
+/// returned EAGAIN, or reported nothing left (TCP_INQ), has that proof: new bytes now cause a
+/// new edge. So the wait is queued with asio's speculative path, as asio's own reads are: if an
+/// event came since the last edge this wait consumed, it completes at once (possibly for bytes
+/// already read: a harmless extra read); otherwise the next edge completes it.
 ///
 /// `owner` gets one `readable_atom` (see readiness.hpp); closing the socket cancels a queued
 /// wait (see stream::wait_readable).
-/// @pre The caller read the socket until EAGAIN after the last readiness it was told of.
+/// @pre After the last readiness it was told of, the caller read the socket until EAGAIN, or
+///      until a read whose TCP_INQ count said that no byte and no FIN was left (the kernel
+///      raises a new edge for whatever arrives after that read).
 ///      Anywhere else (input paused with bytes left unread, a new socket) use async_wait.
 class read_edge_wait {
 public:

@@ -23,6 +23,11 @@ struct io_result {
   status_t status;
   std::size_t bytes = 0;
   int error = 0;
+  /// Reads with `ok` only: the read took every byte the peer had sent, and no EOF waits behind
+  /// them, so the next bytes or the peer's FIN bring a new readiness edge: the caller may wait
+  /// for readiness (wait_readable_after_drain) without reading again first. False when the
+  /// stream cannot tell.
+  bool drained = false;
 };
 
 /// A non-blocking byte stream, owned by exactly one actor.
@@ -51,8 +56,8 @@ public:
   /// ignore readiness once closed).
   virtual void wait_readable(const caf::strong_actor_ptr& owner) = 0;
 
-  /// Like wait_readable, for a caller whose read_some just returned would_block: a stream may
-  /// then wait more cheaply (see read_edge_wait.hpp).
+  /// Like wait_readable, for a caller whose last read_some returned would_block or a `drained`
+  /// result: a stream may then wait more cheaply (see read_edge_wait.hpp).
   virtual void wait_readable_after_drain(const caf::strong_actor_ptr& owner) {
     wait_readable(owner);
   }

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstring>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <linux/sockios.h>
@@ -36,10 +37,17 @@ tcp_stream::~tcp_stream() {
 }
 
 io_result tcp_stream::read_some(char* data, std::size_t size) {
+  iovec buffer{data, size};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+  msghdr msg{};
+  msg.msg_iov = &buffer;
+  msg.msg_iovlen = 1;
   for (;;) {
-    auto n = ::recv(socket_.native_handle(), data, size, 0);
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof(control);
+    auto n = ::recvmsg(socket_.native_handle(), &msg, 0);
     if (n > 0)
-      return {io_result::ok, static_cast<std::size_t>(n)};
+      return {io_result::ok, static_cast<std::size_t>(n), 0, unread_hint(msg) == 0};
     if (n == 0)
       return {io_result::eof};
     if (errno == EINTR)
@@ -48,6 +56,19 @@ io_result tcp_stream::read_some(char* data, std::size_t size) {
       return {io_result::would_block};
     return {io_result::failed, 0, errno};
   }
+}
+
+int tcp_stream::unread_hint(msghdr& msg) noexcept {
+  // TCP_INQ: the bytes left in the receive queue after this read, or 1 when none are left but
+  // the peer's FIN is (the kernel's own rule, so that a caller reads on to the EOF).
+  for (auto* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_TCP && c->cmsg_type == TCP_CM_INQ) {
+      int unread;
+      std::memcpy(&unread, CMSG_DATA(c), sizeof(unread));
+      return unread;
+    }
+  }
+  return -1;  // no hint (the option is off): unknown
 }
 
 io_result tcp_stream::write_buffers(const iovec* buffers, std::size_t count, bool more_follows) {
@@ -133,7 +154,7 @@ int tcp_stream::start_connect(const asio::ip::tcp::endpoint& endpoint, int& erro
     error = errno;
     return -1;
   }
-  set_no_delay(fd);
+  set_connection_options(fd);
   int rc;
   do
     rc = ::connect(fd, endpoint.data(), static_cast<socklen_t>(endpoint.size()));
@@ -156,9 +177,10 @@ void tcp_stream::close() noexcept {
   socket_.close(ignored);
 }
 
-void tcp_stream::set_no_delay(int fd) noexcept {
+void tcp_stream::set_connection_options(int fd) noexcept {
   int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  ::setsockopt(fd, IPPROTO_TCP, TCP_INQ, &one, sizeof(one));
 }
 
 } // namespace warren::transport

@@ -6,11 +6,13 @@
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 
+#include <sys/socket.h>
+
 namespace warren::transport {
 
 /// A connected TCP socket in non-blocking mode, registered with one reactor's io_context.
 /// Reads and writes are direct system calls; asio is used only for readiness (async_wait, and
-/// read_edge_wait after a read that returned EAGAIN).
+/// read_edge_wait after a read that drained the socket).
 class tcp_stream final : public stream {
 public:
   using socket_type = read_edge_wait::socket_type;
@@ -36,13 +38,20 @@ public:
   /// progress or done: wait until writable, then ask connect_result), or -1 with `error` set.
   static int start_connect(const asio::ip::tcp::endpoint& endpoint, int& error) noexcept;
 
-  /// Sets TCP_NODELAY (every response goes out at once; no Nagle/delayed-ACK stalls).
-  static void set_no_delay(int fd) noexcept;
+  /// Sets the options every connection needs: TCP_NODELAY (every response goes out at once; no
+  /// Nagle/delayed-ACK stalls) and TCP_INQ (each read reports what is left unread, so
+  /// read_some can tell a drained socket without a read that returns EAGAIN). Set on a
+  /// listening socket, both carry over to every connection it accepts (Linux copies the
+  /// listener's TCP options into each accepted socket).
+  static void set_connection_options(int fd) noexcept;
 
 protected:
   io_result write_buffers(const iovec* buffers, std::size_t count, bool more_follows) override;
 
 private:
+  /// The TCP_INQ count a recvmsg reported in `msg`'s control data; -1 when there is none.
+  static int unread_hint(msghdr& msg) noexcept;
+
   socket_type socket_;
   read_edge_wait edge_wait_;
 };

@@ -5,6 +5,9 @@
 #include "tests/support/test_client.hpp"
 
 #include <cstdio>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <fstream>
 #include <thread>
 
@@ -19,6 +22,11 @@ std::size_t count(const std::string& haystack, const std::string& needle) {
        pos = haystack.find(needle, pos + 1))
     ++n;
   return n;
+}
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size()
+         && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 /// Runs a Python 3 snippet with PORT set; returns its output.
@@ -60,6 +68,34 @@ BOOST_AUTO_TEST_CASE(three_pipelined_requests_in_one_write_answer_in_order) {
   BOOST_TEST((one != std::string::npos && two != std::string::npos && three != std::string::npos));
   BOOST_TEST((one < two && two < three));  // the promised answer does not lose its place
   BOOST_TEST(reply.find("Connection: close") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_request_with_the_clients_fin_right_behind_it_is_answered_and_closed) {
+  // After one exchange, the next request and the FIN leave in one segment (TCP_CORK): they
+  // raise one readiness edge, and no other follows the server's read of the request. The
+  // server must still see the EOF (it does not wait for an edge after a read that left a FIN
+  // unread) and close after its response, long before any timeout.
+  http_test_server server;
+  const std::string request = "GET /plaintext HTTP/1.1\r\nHost: t\r\n\r\n";
+  for (int i = 0; i < 10; ++i) {
+    test_client client{server.port()};
+    client.send_all(request);
+    std::string first;  // one whole response; the connection stays open
+    while (first.size() < 4096 && !ends_with(first, "Hello, World!")) {
+      auto byte = client.read_exact(1);
+      BOOST_REQUIRE(byte.has_value());
+      first += *byte;
+    }
+    BOOST_REQUIRE(ends_with(first, "Hello, World!"));
+    int one = 1;
+    BOOST_REQUIRE(::setsockopt(client.fd(), IPPROTO_TCP, TCP_CORK, &one, sizeof(one)) == 0);
+    client.send_all(request);
+    client.shutdown_write();
+    auto reply = client.read_until_eof(10s);
+    BOOST_TEST(count(reply, "HTTP/1.1 200 OK") == 1u, reply);
+    BOOST_TEST(reply.find("Hello, World!") != std::string::npos, reply);
+    BOOST_TEST(client.wait_closed(1ms), "client " << i << ": no close within 10 s");
+  }
 }
 
 BOOST_AUTO_TEST_CASE(chunked_upload_and_expect_continue_with_curl) {

@@ -14,9 +14,16 @@
 #include <optional>
 #include <string>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+
 // tcp_stream::wait_readable_after_drain, the wait without epoll_ctl (read_edge_wait): every
 // byte that arrives after the drain is heard, whenever its event is processed; bytes already
-// read wake nobody; a closed stream's wait sends nothing.
+// read wake nobody; a closed stream's wait sends nothing. And the proof of a drain that needs
+// no read returning EAGAIN: read_some reports `drained` only when it took every byte and no
+// FIN waits behind them (TCP_INQ, inherited from the listening socket).
 
 using namespace warren;
 using namespace std::chrono_literals;
@@ -36,14 +43,18 @@ struct fixture {
   asio::io_context client_io;  // blocking client calls only
   asio::ip::tcp::socket client{client_io};
   std::unique_ptr<transport::tcp_stream> stream;
+  int fd = -1;  // the stream's descriptor, for socket options and poll()
 
   fixture() {
     sys = std::make_unique<caf::actor_system>(cfg);
     owner = std::make_unique<caf::scoped_actor>(*sys);
     asio::ip::tcp::acceptor acceptor{client_io, {asio::ip::make_address("127.0.0.1"), 0}};
+    // As warren's acceptor does: set on the listener, inherited by the accepted socket.
+    transport::tcp_stream::set_connection_options(acceptor.native_handle());
     client.connect(acceptor.local_endpoint());
     auto accepted = acceptor.accept();
     accepted.non_blocking(true);
+    fd = accepted.native_handle();
     std::error_code ec;
     stream = std::make_unique<transport::tcp_stream>(*io, asio::ip::tcp::v4(),
                                                      accepted.release(), ec);
@@ -72,6 +83,24 @@ struct fixture {
     while (stream->unread_bytes() == 0 && std::chrono::steady_clock::now() < until)
       io->poll();
     BOOST_REQUIRE_GT(stream->unread_bytes(), 0u);
+  }
+
+  /// Waits until the peer's FIN has arrived (the kernel reports POLLRDHUP).
+  void wait_for_fin() {
+    auto until = std::chrono::steady_clock::now() + generous;
+    pollfd entry{fd, POLLRDHUP, 0};
+    while (std::chrono::steady_clock::now() < until) {
+      if (::poll(&entry, 1, 10) > 0 && (entry.revents & POLLRDHUP) != 0)
+        return;
+    }
+    BOOST_FAIL("the peer's FIN did not arrive");
+  }
+
+  int tcp_option(int name) const {
+    int value = 0;
+    socklen_t length = sizeof(value);
+    BOOST_REQUIRE_EQUAL(::getsockopt(fd, IPPROTO_TCP, name, &value, &length), 0);
+    return value;
   }
 
   /// Polls the reactor until the owner hears `readable` or `limit` passes.
@@ -158,4 +187,53 @@ BOOST_FIXTURE_TEST_CASE(a_wait_left_unrun_at_reactor_shutdown_is_released, fixtu
   (*owner)->receive([&](transport::readable_atom) { heard = true; },
                     caf::after(std::chrono::milliseconds(50)) >> [] {});
   BOOST_CHECK(!heard);
+}
+
+BOOST_FIXTURE_TEST_CASE(accepted_sockets_inherit_the_connection_options, fixture) {
+  BOOST_CHECK_EQUAL(tcp_option(TCP_NODELAY), 1);
+  BOOST_CHECK_EQUAL(tcp_option(TCP_INQ), 1);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_read_that_takes_everything_is_drained_and_the_next_bytes_are_heard,
+                        fixture) {
+  send("abc");
+  wait_for_arrival();
+  char buf[256];
+  auto result = stream->read_some(buf, sizeof(buf));
+  BOOST_REQUIRE(result.status == transport::io_result::ok);
+  BOOST_CHECK_EQUAL(std::string(buf, result.bytes), "abc");
+  BOOST_CHECK(result.drained);
+  stream->wait_readable_after_drain(owner_ptr());
+  BOOST_CHECK(!heard_readable(200ms));
+  send("d");
+  BOOST_REQUIRE(heard_readable(generous));
+  BOOST_CHECK_EQUAL(drain(), "d");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_read_that_leaves_bytes_is_not_drained, fixture) {
+  send("abcdef");
+  wait_for_arrival();
+  char buf[4];
+  auto first = stream->read_some(buf, 4);
+  BOOST_REQUIRE(first.status == transport::io_result::ok);
+  BOOST_CHECK_EQUAL(first.bytes, 4u);
+  BOOST_CHECK(!first.drained);
+  auto second = stream->read_some(buf, 4);
+  BOOST_REQUIRE(second.status == transport::io_result::ok);
+  BOOST_CHECK_EQUAL(std::string(buf, second.bytes), "ef");
+  BOOST_CHECK(second.drained);
+}
+
+BOOST_FIXTURE_TEST_CASE(bytes_with_the_peers_fin_behind_them_are_not_drained, fixture) {
+  // The FIN raised its edge before the read: a reader that trusted `drained` and waited would
+  // never hear the EOF.
+  send("abc");
+  client.shutdown(asio::ip::tcp::socket::shutdown_send);
+  wait_for_fin();
+  char buf[256];
+  auto result = stream->read_some(buf, sizeof(buf));
+  BOOST_REQUIRE(result.status == transport::io_result::ok);
+  BOOST_CHECK_EQUAL(result.bytes, 3u);
+  BOOST_CHECK(!result.drained);
+  BOOST_CHECK(stream->read_some(buf, sizeof(buf)).status == transport::io_result::eof);
 }
