@@ -14,8 +14,8 @@ config::config() {
     .add(port, "port,p", "TCP port to listen on, 0 for an ephemeral one (default 7000)")
     .add(reactor_threads, "reactor-threads", "asio reactors, each with a waiter thread (default 1)")
     .add(reactor_spin_us, "reactor-spin-us",
-         "microseconds to keep polling after the last ready socket before sleeping, 0 = sleep at once "
-         "(default 100)")
+         "microseconds to keep polling after the last ready socket before sleeping, 0 = sleep at once; "
+         "after a longer stretch of activity, as long as it lasted, up to 10x this (default 100)")
     .add(backlog, "backlog", "listen(2) backlog (default 1024)")
     .add(max_connections, "max-connections",
          "open connections beyond this are closed at once (default 10000)")
