@@ -143,7 +143,7 @@ void connection_actor::handle_readable() {
   bool eof = false;
   bool drained = false;  // nothing is left to read: wait for readiness
   auto buffer = scratch_buffer();
-  auto result = stream_->read_some(buffer, scratch_size);
+  auto result = stream_->read_some(buffer, scratch_size, peer_awaits_reply());
   if (result.status == transport::io_result::ok) {
     last_activity_ = clock_type::now();
     stats().bytes_in.fetch_add(result.bytes, std::memory_order_relaxed);

@@ -60,7 +60,7 @@ memory_stream::~memory_stream() {
     delete pipe_;
 }
 
-io_result memory_stream::read_some(char* data, std::size_t size) {
+io_result memory_stream::read_bytes(char* data, std::size_t size, bool) {
   caf::strong_actor_ptr wake_writer;
   io_result result{io_result::would_block};
   {

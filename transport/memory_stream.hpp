@@ -21,7 +21,6 @@ public:
   memory_stream(pipe* shared, int side) noexcept;
   ~memory_stream() override;
 
-  io_result read_some(char* data, std::size_t size) override;
   io_result send_file(int fd, std::uint64_t offset, std::size_t count) override;
   void wait_readable(const caf::strong_actor_ptr& owner) override;
   void wait_writable(const caf::strong_actor_ptr& owner) override;
@@ -30,6 +29,7 @@ public:
   void close() noexcept override;
 
 protected:
+  io_result read_bytes(char* data, std::size_t size, bool report_drained) override;
   io_result write_buffers(const iovec* buffers, std::size_t count, bool more_follows) override;
 
 private:

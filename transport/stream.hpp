@@ -23,7 +23,7 @@ struct io_result {
   status_t status;
   std::size_t bytes = 0;
   int error = 0;
-  /// Reads with `ok` only: the read took every byte the peer had sent, and no EOF waits behind
+  /// Reads with `ok` and `report_drained` only: the read took every byte the peer had sent, and no EOF waits behind
   /// them, so the next bytes or the peer's FIN bring a new readiness edge: the caller may wait
   /// for readiness (wait_readable_after_drain) without reading again first. False when the
   /// stream cannot tell.
@@ -37,8 +37,12 @@ class stream {
 public:
   virtual ~stream() = default;
 
-  /// Reads up to `size` bytes into `data` without blocking.
-  virtual io_result read_some(char* data, std::size_t size) = 0;
+  /// Reads up to `size` bytes into `data` without blocking. `report_drained`: the caller will
+  /// use io_result::drained; a stream may skip the work of finding it out otherwise (TCP: a
+  /// recvmsg with control data instead of a plain recv).
+  io_result read_some(char* data, std::size_t size, bool report_drained = false) {
+    return read_bytes(data, size, report_drained);
+  }
 
   /// Writes as much of `count` buffers as the peer takes now, in order, without blocking.
   /// `more_follows`: the caller sends more at once (e.g. a file after its response head), so
@@ -82,6 +86,9 @@ public:
   virtual void close() noexcept = 0;
 
 protected:
+  /// See read_some.
+  virtual io_result read_bytes(char* data, std::size_t size, bool report_drained) = 0;
+
   /// See write_some.
   virtual io_result write_buffers(const iovec* buffers, std::size_t count, bool more_follows) = 0;
 };

@@ -36,18 +36,26 @@ tcp_stream::~tcp_stream() {
   close();
 }
 
-io_result tcp_stream::read_some(char* data, std::size_t size) {
+io_result tcp_stream::read_bytes(char* data, std::size_t size, bool report_drained) {
   iovec buffer{data, size};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
   msghdr msg{};
   msg.msg_iov = &buffer;
   msg.msg_iovlen = 1;
   for (;;) {
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof(control);
-    auto n = ::recvmsg(socket_.native_handle(), &msg, 0);
+    // The TCP_INQ count comes only with recvmsg's control data, which costs the kernel a
+    // message header to copy in and a control message to copy out: asked for only when used.
+    ssize_t n;
+    if (report_drained) {
+      msg.msg_control = control;
+      msg.msg_controllen = sizeof(control);
+      n = ::recvmsg(socket_.native_handle(), &msg, 0);
+    } else {
+      n = ::recv(socket_.native_handle(), data, size, 0);
+    }
     if (n > 0)
-      return {io_result::ok, static_cast<std::size_t>(n), 0, unread_hint(msg) == 0};
+      return {io_result::ok, static_cast<std::size_t>(n), 0,
+              report_drained && unread_hint(msg) == 0};
     if (n == 0)
       return {io_result::eof};
     if (errno == EINTR)

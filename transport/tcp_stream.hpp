@@ -23,7 +23,6 @@ public:
 
   ~tcp_stream() override;
 
-  io_result read_some(char* data, std::size_t size) override;
   io_result send_file(int fd, std::uint64_t offset, std::size_t count) override;
   void wait_readable(const caf::strong_actor_ptr& owner) override;
   void wait_readable_after_drain(const caf::strong_actor_ptr& owner) override;
@@ -46,6 +45,7 @@ public:
   static void set_connection_options(int fd) noexcept;
 
 protected:
+  io_result read_bytes(char* data, std::size_t size, bool report_drained) override;
   io_result write_buffers(const iovec* buffers, std::size_t count, bool more_follows) override;
 
 private:

@@ -199,7 +199,7 @@ BOOST_FIXTURE_TEST_CASE(a_read_that_takes_everything_is_drained_and_the_next_byt
   send("abc");
   wait_for_arrival();
   char buf[256];
-  auto result = stream->read_some(buf, sizeof(buf));
+  auto result = stream->read_some(buf, sizeof(buf), /*report_drained=*/true);
   BOOST_REQUIRE(result.status == transport::io_result::ok);
   BOOST_CHECK_EQUAL(std::string(buf, result.bytes), "abc");
   BOOST_CHECK(result.drained);
@@ -214,11 +214,11 @@ BOOST_FIXTURE_TEST_CASE(a_read_that_leaves_bytes_is_not_drained, fixture) {
   send("abcdef");
   wait_for_arrival();
   char buf[4];
-  auto first = stream->read_some(buf, 4);
+  auto first = stream->read_some(buf, 4, /*report_drained=*/true);
   BOOST_REQUIRE(first.status == transport::io_result::ok);
   BOOST_CHECK_EQUAL(first.bytes, 4u);
   BOOST_CHECK(!first.drained);
-  auto second = stream->read_some(buf, 4);
+  auto second = stream->read_some(buf, 4, /*report_drained=*/true);
   BOOST_REQUIRE(second.status == transport::io_result::ok);
   BOOST_CHECK_EQUAL(std::string(buf, second.bytes), "ef");
   BOOST_CHECK(second.drained);
@@ -231,9 +231,19 @@ BOOST_FIXTURE_TEST_CASE(bytes_with_the_peers_fin_behind_them_are_not_drained, fi
   client.shutdown(asio::ip::tcp::socket::shutdown_send);
   wait_for_fin();
   char buf[256];
-  auto result = stream->read_some(buf, sizeof(buf));
+  auto result = stream->read_some(buf, sizeof(buf), /*report_drained=*/true);
   BOOST_REQUIRE(result.status == transport::io_result::ok);
   BOOST_CHECK_EQUAL(result.bytes, 3u);
   BOOST_CHECK(!result.drained);
   BOOST_CHECK(stream->read_some(buf, sizeof(buf)).status == transport::io_result::eof);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_read_not_asked_to_report_it_is_never_drained, fixture) {
+  send("abc");
+  wait_for_arrival();
+  char buf[256];
+  auto result = stream->read_some(buf, sizeof(buf));
+  BOOST_REQUIRE(result.status == transport::io_result::ok);
+  BOOST_CHECK_EQUAL(result.bytes, 3u);
+  BOOST_CHECK(!result.drained);
 }
