@@ -150,7 +150,7 @@ void connection_actor::handle_readable() {
     in_read_batch_ = true;
     feed(buffer, result.bytes);
     in_read_batch_ = false;
-    drained = result.drained && !closed_ && peer_awaits_reply();
+    drained = result.drained && peer_awaits_reply();  // asked again: the bytes just consumed count
   } else if (result.status == transport::io_result::would_block) {
     drained = true;
   } else if (result.status == transport::io_result::eof) {

@@ -60,7 +60,7 @@ memory_stream::~memory_stream() {
     delete pipe_;
 }
 
-io_result memory_stream::read_bytes(char* data, std::size_t size, bool) {
+io_result memory_stream::read_bytes(char* data, std::size_t size, bool report_drained) {
   caf::strong_actor_ptr wake_writer;
   io_result result{io_result::would_block};
   {
@@ -75,7 +75,7 @@ io_result memory_stream::read_bytes(char* data, std::size_t size, bool) {
       if (in.bytes->empty())
         in.bytes.reset();  // an idle pipe holds no buffer
       wake_writer = std::move(in.writer_waiting);
-      result = {io_result::ok, n, 0, in.size() == 0 && !in.writer_done};
+      result = {io_result::ok, n, 0, report_drained && in.size() == 0 && !in.writer_done};
     } else if (in.writer_done) {
       result = {io_result::eof};
     }

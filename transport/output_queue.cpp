@@ -7,7 +7,8 @@ namespace warren::transport {
 void output_queue::append(std::string_view bytes) {
   if (bytes.empty())
     return;
-  if (!chunks_.empty() && !chunks_.back().is_file() && chunks_.back().bytes.size() < coalesce_limit) {
+  if (!chunks_.empty() && !chunks_.back().is_file()
+      && chunks_.back().bytes.size() < coalesce_limit) {
     chunks_.back().bytes.append(bytes.data(), bytes.size());
   } else {
     // Room for the small writes that usually follow (a batch of replies) without regrowing.

@@ -23,10 +23,11 @@ struct io_result {
   status_t status;
   std::size_t bytes = 0;
   int error = 0;
-  /// Reads with `ok` and `report_drained` only: the read took every byte the peer had sent, and no EOF waits behind
-  /// them, so the next bytes or the peer's FIN bring a new readiness edge: the caller may wait
-  /// for readiness (wait_readable_after_drain) without reading again first. False when the
-  /// stream cannot tell.
+  /// Reads with `ok` that were asked to report it (read_some's `report_drained`) only: the read
+  /// took every byte the peer had sent, and no EOF waits behind them, so the next bytes or the
+  /// peer's FIN bring a new readiness edge: the caller may wait for readiness
+  /// (wait_readable_after_drain) without reading again first. False when the stream cannot
+  /// tell or was not asked.
   bool drained = false;
 };
 
