@@ -93,8 +93,7 @@ void connection_actor::write_bytes(std::string&& bytes) {
 void connection_actor::write_bytes(std::string_view head, std::string_view body) {
   if (closed_)
     return;
-  output_.append(head);
-  output_.append(body);
+  output_.append(head, body);
   if (!in_read_batch_)
     flush_output();
 }

@@ -51,7 +51,7 @@ protected:
   bool handle_protocol_message(const caf::type_erased_tuple& content) override;
 
 private:
-  class reply_writer;
+  friend class frame_reply_writer;
 
   /// Runs the user's behaviour on one frame from the peer and sends its reply, if any;
   /// false if the connection closed. Adds to `replies` the frames it sent.

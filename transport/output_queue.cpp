@@ -7,17 +7,29 @@ namespace warren::transport {
 void output_queue::append(std::string_view bytes) {
   if (bytes.empty())
     return;
-  if (!chunks_.empty() && !chunks_.back().is_file()
-      && chunks_.back().bytes.size() < coalesce_limit) {
-    chunks_.back().bytes.append(bytes.data(), bytes.size());
-  } else {
-    // Room for the small writes that usually follow (a batch of replies) without regrowing.
-    std::string first;
-    first.reserve(std::max(bytes.size(), first_chunk_capacity));
-    first.append(bytes.data(), bytes.size());
-    chunks_.push_back(chunk::of(std::move(first)));
-  }
+  tail_for(bytes.size()).append(bytes.data(), bytes.size());
   size_ += bytes.size();
+}
+
+void output_queue::append(std::string_view head, std::string_view body) {
+  auto n = head.size() + body.size();
+  if (n == 0)
+    return;
+  auto& tail = tail_for(n);
+  tail.append(head.data(), head.size());
+  tail.append(body.data(), body.size());
+  size_ += n;
+}
+
+std::string& output_queue::tail_for(std::size_t n) {
+  if (!chunks_.empty() && !chunks_.back().is_file()
+      && chunks_.back().bytes.size() < coalesce_limit)
+    return chunks_.back().bytes;
+  // Room for the small writes that usually follow (a batch of replies) without regrowing.
+  std::string fresh;
+  fresh.reserve(std::max(n, first_chunk_capacity));
+  chunks_.push_back(chunk::of(std::move(fresh)));
+  return chunks_.back().bytes;
 }
 
 void output_queue::append(std::string&& bytes) {

@@ -20,6 +20,9 @@ public:
   /// Copies `bytes` to the end of the queue.
   void append(std::string_view bytes);
 
+  /// Copies `head`, then `body`, to the end of the queue.
+  void append(std::string_view head, std::string_view body);
+
   /// Queues `bytes` at the end; large buffers are kept as they are (no copy).
   void append(std::string&& bytes);
 
@@ -69,6 +72,9 @@ private:
     }
   };
 
+  /// The chunk that `n` more bytes are copied to: the last one if it still coalesces, else a
+  /// new one.
+  std::string& tail_for(std::size_t n);
   io_result flush_bytes(stream& out, std::uint64_t limit);
   io_result flush_file(stream& out, std::uint64_t limit);
   void consume_bytes(std::size_t n);

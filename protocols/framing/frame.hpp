@@ -1,5 +1,7 @@
 #pragma once
 
+#include <caf/detail/invoke_result_visitor.hpp>
+
 #include <string>
 #include <utility>
 
@@ -25,3 +27,13 @@ typename Inspector::result_type inspect(Inspector& f, frame& x) {
 }
 
 } // namespace warren
+
+/// A message handler that returns a `frame` hands it to this member of CAF's result visitor,
+/// whose generic version wraps it in a new message. warren's specialization (defined with the
+/// framed connection, in warren_actors) writes a frame returned to a framed connection straight
+/// to its peer, with no message in between; any other receiver gets the generic behaviour.
+/// Declared here, next to the type, so that every handler returning a frame sees it.
+namespace caf::detail {
+template <>
+void invoke_result_visitor::operator()<warren::frame>(warren::frame& reply);
+} // namespace caf::detail

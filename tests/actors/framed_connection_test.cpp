@@ -106,6 +106,24 @@ framed_behavior_factory echo() {
   };
 }
 
+caf::behavior returns_strings_then_frames(framed_connection* self);
+
+/// Answers one frame with a frame, then behaves as returns_strings_then_frames.
+caf::behavior returns_frames_then_strings(framed_connection* self) {
+  return {[=](const frame& f) -> frame {
+    self->become(returns_strings_then_frames(self));
+    return frame{"frame:" + f.payload};
+  }};
+}
+
+/// Answers one frame with a string, then behaves as returns_frames_then_strings.
+caf::behavior returns_strings_then_frames(framed_connection* self) {
+  return {[=](const frame& f) -> std::string {
+    self->become(returns_frames_then_strings(self));
+    return "string:" + f.payload;
+  }};
+}
+
 } // namespace
 
 BOOST_FIXTURE_TEST_CASE(echoes_frames_written_in_random_splits, fixture) {
@@ -254,4 +272,66 @@ BOOST_FIXTURE_TEST_CASE(peer_half_close_still_gets_every_reply, fixture) {
   BOOST_TEST(p.read(wire.size()) == wire);
   BOOST_TEST(p.closed());
   BOOST_TEST(test::eventually([&] { return eng->stats().closed_by(close_reason::peer_closed) == 1; }));
+}
+
+BOOST_FIXTURE_TEST_CASE(frames_and_strings_returned_by_handlers_go_to_the_peer_in_order, fixture) {
+  // Two behaviours taking turns: one returns frames, the other strings.
+  auto p = attach(returns_frames_then_strings);
+  std::string wire;
+  std::string expected;
+  for (int i = 0; i < 20; ++i) {
+    auto payload = std::string(static_cast<std::size_t>(i), 'p');
+    wire += test::encode_frame(payload);
+    expected += test::encode_frame((i % 2 == 0 ? "frame:" : "string:") + payload);
+  }
+  BOOST_REQUIRE(p.write_all(wire));
+  BOOST_TEST(p.read(expected.size()) == expected);
+  BOOST_TEST(test::eventually([&] { return eng->stats().frames_out.load() == 20; }));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_frame_returned_after_close_is_not_sent, fixture) {
+  auto p = attach([](framed_connection* self) -> caf::behavior {
+    return {[=](const frame& f) {
+      if (f.payload == "bye")
+        self->close();
+      return f;
+    }};
+  });
+  BOOST_REQUIRE(p.write_all(test::encode_frame("hi") + test::encode_frame("bye")
+                            + test::encode_frame("after")));
+  BOOST_TEST(p.read(1024) == test::encode_frame("hi"));
+  BOOST_TEST(p.closed());
+}
+
+BOOST_FIXTURE_TEST_CASE(frames_returned_to_other_actors_are_ordinary_replies, fixture) {
+  start();
+  // A plain actor answering with a frame: the requester gets it as a message.
+  auto shouter = sys->spawn([]() -> caf::behavior {
+    return {[](const frame& f) { return frame{f.payload + "!"}; }};
+  });
+  // A framed connection answering another actor's request with a frame: that actor gets the
+  // frame, and the peer gets nothing.
+  auto [server_end, client_end] = transport::make_memory_stream_pair();
+  auto conn = eng->attach_framed(std::move(server_end), [](framed_connection*) -> caf::behavior {
+    return {
+      [](const frame& f) { return f; },
+      [](const std::string& question) { return frame{"answer to " + question}; },
+    };
+  });
+  peer p{std::move(client_end)};
+  caf::scoped_actor self{*sys};
+  std::string from_shouter;
+  self->request(shouter, test::generous, frame{"hey"})
+    .receive([&](const frame& f) { from_shouter = f.payload; },
+             [&](const caf::error& e) { from_shouter = sys->render(e); });
+  BOOST_TEST(from_shouter == "hey!");
+  std::string from_connection;
+  self->request(conn, test::generous, std::string{"ping"})
+    .receive([&](const frame& f) { from_connection = f.payload; },
+             [&](const caf::error& e) { from_connection = sys->render(e); });
+  BOOST_TEST(from_connection == "answer to ping");
+  // The peer's own echo comes back alone: the request's answer never reached the socket.
+  BOOST_REQUIRE(p.write_all(test::encode_frame("echo")));
+  BOOST_TEST(p.read(test::encode_frame("echo").size()) == test::encode_frame("echo"));
+  caf::anon_send_exit(shouter, caf::exit_reason::user_shutdown);
 }

@@ -38,6 +38,25 @@ BOOST_AUTO_TEST_CASE(keeps_order_across_small_and_large_chunks) {
   BOOST_TEST(drain(*client) == "one," + big + ",two");
 }
 
+BOOST_AUTO_TEST_CASE(head_and_body_pieces_keep_their_order_around_files_and_empties) {
+  auto [server, client] = make_memory_stream_pair(1 << 22);
+  output_queue q;
+  std::string big(20000, 'B');
+  q.append("h1|", "b1|");
+  q.append("", "");                           // nothing at all
+  q.append("", "b2|");                         // an empty head
+  q.append(std::string{big});                  // a chunk of its own
+  q.append("h3|", "");                         // an empty body, after a full chunk
+  q.append(std::string_view{big}, "b4|");      // a head past the coalescing limit
+  q.append("h5|", "b5");
+  std::string expected = "h1|b1|b2|" + big + "h3|" + big + "b4|h5|b5";
+  BOOST_TEST(q.size() == expected.size());
+  auto r = q.flush(*server);
+  BOOST_TEST(r.status == io_result::ok);
+  BOOST_TEST(q.empty());
+  BOOST_TEST(drain(*client) == expected);
+}
+
 BOOST_AUTO_TEST_CASE(partial_writes_resume_where_they_stopped) {
   auto [server, client] = make_memory_stream_pair(7);  // the peer takes 7 bytes at a time
   output_queue q;
