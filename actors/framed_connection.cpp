@@ -129,7 +129,7 @@ public:
 private:
   framed_connection& self_;
   std::uint64_t& replies_;
-  frame_reply_writer* outer_;  ///< restored when this one ends (a handler may nest a dispatch)
+  frame_reply_writer* outer_;  ///< `active` before this one, restored when this one ends
 };
 
 thread_local frame_reply_writer* frame_reply_writer::active = nullptr;
@@ -166,8 +166,9 @@ bool framed_connection::dispatch(std::string_view payload, std::uint64_t& replie
 namespace caf::detail {
 
 /// A frame returned to a framed connection's reply writer goes to the peer at once: wrapping
-/// it in a message, as the generic visitor does, costs an allocation and a type check per
-/// frame, a third of an echo's work. Any other visitor gets the generic behaviour.
+/// it in a message, as the generic visitor does, costs an allocation, a free and a type check
+/// per frame (about 6% of the echo benchmark's throughput). Any other visitor gets the generic
+/// behaviour.
 template <>
 void invoke_result_visitor::operator()<warren::frame>(warren::frame& reply) {
   if (auto writer = warren::frame_reply_writer::active; writer == this) {
