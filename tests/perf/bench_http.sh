@@ -127,6 +127,7 @@ declare -A RPS=() P99=() MBS=() EFF=() # "test:server" -> space-separated values
 declare -A SOCK_ERRS=() NON2XX=() # "test:server" -> totals over the kept runs
 OTHERS=()
 declare -A ROUND_RATIOS=() # "test:baseline" -> per-round ratios
+declare -A ROUND_P99_RATIOS=() # test -> per-round p99 ratios warren/nginx
 ROW='  %-9s %-6s %10s %9s %9s %7s %7s %8s %9s %10s %9s %11s\n'
 
 # --- servers -----------------------------------------------------------------
@@ -396,6 +397,7 @@ measure() {
   NON2XX[$key]=$((${NON2XX[$key]:-0} + best_non2xx))
   OTHERS+=("$best_other")
   ROUND_RPS[$key]=$best_rps
+  ROUND_P99[$key]=$best_p99
 }
 
 # report_stderr NAME: shows what the server wrote to stderr while under load
@@ -427,7 +429,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
   # shellcheck disable=SC2059
   printf "$ROW" test server req/s p99 MiB/s sockerr non2xx conn/req srv_cores req/cpu_s \
     wrk_cores other_cores
-  declare -A ROUND_RPS=()
+  declare -A ROUND_RPS=() ROUND_P99=()
   for name in "${order[@]}"; do
     if ! start_named "$name"; then
       FAILED=1
@@ -454,9 +456,14 @@ for ((round = 1; round <= ROUNDS; round++)); do
       ROUND_RATIOS[$test:$base]+="$r "
       line+=" warren/$base $r"
     done
+    r=$(ratio_of "${ROUND_P99[$test:warren]:-}" "${ROUND_P99[$test:nginx]:-}")
+    if [[ $r != - ]]; then
+      ROUND_P99_RATIOS[$test]+="$r "
+      line+=" p99 warren/nginx $r"
+    fi
     [[ -n $line ]] && echo "  $test this round:$line"
   done
-  unset ROUND_RPS
+  unset ROUND_RPS ROUND_P99
 done
 
 # --- summary -----------------------------------------------------------------
@@ -518,6 +525,10 @@ for test in "${TEST_LIST[@]}"; do
     [[ $verdict == MISS ]] && MISSED=1
     echo "    p99 warren $(printf '%.0f' "${med_p99[warren]}")us vs nginx $(printf '%.0f' "${med_p99[nginx]}")us" \
          "(ratio $(ratio_of "${med_p99[warren]}" "${med_p99[nginx]}"); target <= nginx): $verdict"
+    if [[ -n ${ROUND_P99_RATIOS[$test]:-} ]]; then
+      # shellcheck disable=SC2086
+      echo "    p99 warren/nginx per round: ${ROUND_P99_RATIOS[$test]% } (median $(median ${ROUND_P99_RATIOS[$test]}))"
+    fi
   fi
   unset med_rps med_p99 med_eff
 done
