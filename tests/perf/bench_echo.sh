@@ -36,7 +36,7 @@
 set -u
 source "$(dirname "$0")/bench_common.sh" || exit 1
 
-[[ $# -ge 1 ]] || die "usage: $0 BUILD_DIR [ROUNDS=5]"
+[[ $# -ge 1 ]] || die "usage: $0 BUILD_DIR [ROUNDS=9]"
 BUILD_DIR=$(cd "$1" && pwd) || die "no such build dir: $1"
 ROUNDS=${2:-9}
 WARREN_ECHO=${WARREN_ECHO:-$BUILD_DIR/demos/warren-echo}
