@@ -66,16 +66,24 @@ std::size_t framed_connection::consume(const char* data, std::size_t size) {
   return used;
 }
 
+namespace {
+
+/// One message per worker thread, refilled in place for every frame. A handler that keeps
+/// the message (forwards it, stores a copy) shares it; the next frame then gets a fresh one,
+/// so what the handler kept never changes under it.
+struct reusable_message {
+  caf::message message;
+  frame* content = nullptr;  ///< the frame inside `message`, writable while it is unique
+
+  bool writable() const { return message.cvals() && message.cvals()->unique(); }
+};
+
+thread_local reusable_message reusable;
+
+} // namespace
+
 caf::message& framed_connection::reusable_frame_message(std::string_view payload) {
-  // One message per worker thread, refilled in place for every frame. A handler that keeps
-  // the message (forwards it, stores a copy) shares it; the next frame then gets a fresh
-  // one, so what the handler kept never changes under it.
-  struct reusable_message {
-    caf::message message;
-    frame* content = nullptr;  ///< the frame inside `message`, writable while it is unique
-  };
-  static thread_local reusable_message reusable;
-  if (!reusable.message.cvals() || !reusable.message.cvals()->unique()) {
+  if (!reusable.writable()) {
     reusable.message = caf::make_message(frame{});
     reusable.content = static_cast<frame*>(reusable.message.get_mutable(0));
   }
@@ -84,6 +92,14 @@ caf::message& framed_connection::reusable_frame_message(std::string_view payload
     bytes = std::string{};  // a handler grew it: give the memory back
   bytes.assign(payload.data(), payload.size());
   return reusable.message;
+}
+
+void framed_connection::recycle_payload(std::string& sent) {
+  if (!reusable.writable())
+    return;  // a handler kept the message: it is not ours to refill
+  auto& bytes = reusable.content->payload;
+  if (bytes.capacity() < sent.capacity() && sent.capacity() <= reusable_payload_limit)
+    bytes.swap(sent);
 }
 
 /// Receives what the user's frame handler returned: a `frame` or `std::string` goes to the
@@ -119,6 +135,12 @@ public:
       return;  // the handler closed the connection: nothing more goes out
     self_.write_uncounted(payload);
     ++replies_;
+  }
+
+  /// Sends a returned frame, then offers its buffer to the next frame's message.
+  void send(frame& reply) {
+    send(reply.payload);
+    framed_connection::recycle_payload(reply.payload);
   }
 
   /// The writer collecting the reply of the frame handler running on this thread, if any.
@@ -172,7 +194,7 @@ namespace caf::detail {
 template <>
 void invoke_result_visitor::operator()<warren::frame>(warren::frame& reply) {
   if (auto writer = warren::frame_reply_writer::active; writer == this) {
-    writer->send(reply.payload);
+    writer->send(reply);
     return;
   }
   auto wrapped = make_message(std::move(reply));

@@ -60,6 +60,10 @@ private:
   static constexpr std::size_t reusable_payload_limit = 64 * 1024;
   /// A message holding `frame{payload}`, reused across frames where no handler kept it.
   static caf::message& reusable_frame_message(std::string_view payload);
+  /// Takes back the buffer of a sent reply for the reused message, if a handler moved the
+  /// message's payload out (`[](frame& f) { return std::move(f); }`): the next frame then
+  /// needs no allocation.
+  static void recycle_payload(std::string& sent);
   /// Queues one frame for the peer without counting it in the engine's statistics.
   void write_uncounted(std::string_view payload);
 

@@ -6,13 +6,14 @@
 #include "actors/run_main.hpp"
 
 #include <iostream>
+#include <utility>
 
 /// Runs the server until SIGINT/SIGTERM; returns the exit code.
 int serve(caf::actor_system& sys, const warren::framed_config& cfg) {
   warren::engine engine{sys, cfg};
   auto server = engine.serve_framed([](warren::framed_connection*) -> caf::behavior {
     return {
-      [](const warren::frame& f) { return f; },
+      [](warren::frame& f) { return std::move(f); },  // moved: no copy of the payload
     };
   });
   if (!server) {
