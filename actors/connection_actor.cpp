@@ -44,6 +44,7 @@ connection_actor::connection_actor(caf::actor_config& cfg,
     input_paused_(false),
     reread_pending_(false) {
   stats().open.fetch_add(1, std::memory_order_relaxed);
+  stream_->set_inline_reader(poll_reader());
 }
 
 connection_actor::~connection_actor() {

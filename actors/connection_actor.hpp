@@ -2,6 +2,7 @@
 
 #include "actors/connection_context.hpp"
 #include "transport/output_queue.hpp"
+#include "transport/readiness.hpp"
 #include "transport/stream.hpp"
 
 #include <caf/event_based_actor.hpp>
@@ -140,6 +141,13 @@ protected:
   void on_exit() override;
 
 private:
+  friend class connection_inline_reader;
+
+  /// A reactor poll on this worker (`unit`) found the stream readable: reads now, if the
+  /// actor is idle; false otherwise (see transport::inline_reader).
+  bool read_inline(caf::execution_unit* unit);
+  /// What lets reactor polls call read_inline (one object for every connection).
+  static const transport::inline_reader* poll_reader() noexcept;
   void handle_readable();
   /// Reads again without a message, when resume() finds `reread_pending_` and an empty
   /// mailbox; returns how this turn ends.

@@ -109,9 +109,48 @@ caf::resumable::resume_result connection_actor::reread_directly(caf::execution_u
     reread_pending_ = true;
     return resume_later;
   }
-  // Nothing more to read now (readiness is armed) or reading stopped: run a message that
-  // arrived meanwhile, or let CAF block the mailbox until one does.
+  // Nothing more to read now (readiness is armed) or reading stopped. With no mail, block the
+  // mailbox here, as CAF's resume would on finding it empty (it then does nothing else);
+  // otherwise run the mail that arrived meanwhile.
+  if (mailbox().try_block())
+    return awaiting_message;
   return resume_with_messages(unit);
+}
+
+/// Runs a connection's read inside the reactor poll that found its stream readable.
+class connection_inline_reader final : public transport::inline_reader {
+public:
+  bool read_now(caf::abstract_actor* owner, caf::execution_unit* unit) const override {
+    // Only connection actors hand this reader to their stream (see the constructor).
+    return static_cast<connection_actor*>(owner)->read_inline(unit);
+  }
+};
+
+const transport::inline_reader* connection_actor::poll_reader() noexcept {
+  static const connection_inline_reader reader;
+  return &reader;
+}
+
+bool connection_actor::read_inline(caf::execution_unit* unit) {
+  // An idle actor's mailbox is blocked. Unblocking it makes this worker the actor's runner,
+  // exactly as a message would have (a sender that finds the mailbox unblocked schedules
+  // nothing), so the read runs here as it would in a turn of its own. It fails while the
+  // actor runs, is queued or has mail: then the readable message queues behind that mail.
+  if (!mailbox().try_unblock())
+    return false;
+  switch (reread_directly(unit)) {
+    case resume_later:
+      // It wants another turn (a reread, or mail that came meanwhile): queue it, as CAF
+      // queues an actor it schedules, with the scheduler's reference.
+      intrusive_ptr_add_ref(ctrl());
+      unit->exec_later(this);
+      break;
+    default:
+      // awaiting_message: idle again (mailbox blocked); done: it ended. Either way nothing
+      // else holds it for the scheduler.
+      break;
+  }
+  return true;
 }
 
 bool connection_actor::handle_protocol_message(const caf::type_erased_tuple&) {

@@ -23,7 +23,8 @@ namespace warren::transport {
 class reactor::poller final : public caf::resumable, public caf::ref_counted {
 public:
   poller(caf::actor_system& sys, asio::io_context& io, std::chrono::microseconds spin)
-    : sys_(sys), io_(io), guard_(asio::make_work_guard(io)), spin_(spin) {
+    : sys_(sys), io_(io), guard_(asio::make_work_guard(io)), spin_(spin),
+      run_inline_(sys.scheduler().num_workers() == 1) {
     waiter_ = std::thread{[this] { run_waiter(); }};
   }
 
@@ -39,7 +40,7 @@ public:
     current_poll_batch() = &found_;
     auto handled = io_.poll();
     current_poll_batch() = nullptr;
-    found_.schedule_on(unit);
+    found_.schedule_on(unit, run_inline_);
     auto now = std::chrono::steady_clock::now();
     if (handled > 0)
       last_ready_ = now;
@@ -112,6 +113,9 @@ private:
   asio::io_context& io_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard_;
   std::chrono::steady_clock::duration spin_;  // see reactor: polling on after the last event
+  /// One worker: owners found ready read right in this job (see poll_batch::schedule_on),
+  /// which saves each one a message and a turn through the scheduler.
+  bool run_inline_;
   std::chrono::steady_clock::time_point last_ready_{};
   std::chrono::steady_clock::time_point active_since_{};  // see spin_limit
   poll_batch found_;  // used only by the poller job, so by one thread at a time

@@ -22,9 +22,9 @@ thread_local bool starting = false;
 /// next wait).
 class edge_op final : public asio::detail::reactor_op {
 public:
-  edge_op(int fd, caf::strong_actor_ptr owner)
+  edge_op(int fd, caf::strong_actor_ptr owner, const inline_reader* reader)
     : reactor_op(asio::error_code{}, &edge_op::perform_wait, &edge_op::complete_wait),
-      fd_(fd), owner_(std::move(owner)) {}
+      fd_(fd), owner_(std::move(owner)), reader_(reader) {}
 
 private:
   /// On an event: ready, no I/O needed. When started while asio has seen an event since the
@@ -47,14 +47,16 @@ private:
                             const asio::error_code&, std::size_t) {
     auto* op = static_cast<edge_op*>(base);
     auto owner = std::move(op->owner_);
+    auto reader = op->reader_;
     auto aborted = op->ec_ == asio::error::operation_aborted;  // the socket was closed
     delete op;
     if (io != nullptr && !aborted)
-      notify_readable(owner);
+      notify_readable(owner, reader);
   }
 
   int fd_;
   caf::strong_actor_ptr owner_;
+  const inline_reader* reader_;
 };
 
 /// basic_socket keeps its implementation protected; a member pointer taken through a derived
@@ -68,9 +70,10 @@ struct socket_internals : read_edge_wait::socket_type {
 read_edge_wait::read_edge_wait(asio::io_context& io)
   : reactor_(&asio::use_service<asio::detail::reactor>(io)) {}
 
-void read_edge_wait::start(socket_type& socket, const caf::strong_actor_ptr& owner) {
+void read_edge_wait::start(socket_type& socket, const caf::strong_actor_ptr& owner,
+                           const inline_reader* reader) {
   auto& impl = (socket.*socket_internals::implementation).get_implementation();
-  auto* op = new edge_op(impl.socket_, owner);
+  auto* op = new edge_op(impl.socket_, owner, reader);
   starting = true;
   reactor_->start_op(asio::detail::reactor::read_op, impl.socket_, impl.reactor_data_, op,
                      /*is_continuation=*/false, /*allow_speculative=*/true);

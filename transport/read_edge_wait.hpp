@@ -5,6 +5,8 @@
 #include <asio/ip/tcp.hpp>
 #include <caf/fwd.hpp>
 
+#include "transport/readiness.hpp"
+
 namespace warren::transport {
 
 /// Waits for the next readiness edge of a socket the caller has just read empty, without the
@@ -19,7 +21,7 @@ namespace warren::transport {
 /// event came since the last edge this wait consumed, it completes at once (possibly for bytes
 /// already read: a harmless extra read); otherwise the next edge completes it.
 ///
-/// `owner` gets one `readable_atom` (see readiness.hpp); closing the socket cancels a queued
+/// `owner` gets one `readable_atom`, or `reader` runs it (see readiness.hpp); closing the socket cancels a queued
 /// wait (see stream::wait_readable).
 /// @pre After the last readiness it was told of, the caller read the socket until EAGAIN, or
 ///      until a read whose TCP_INQ count said that no byte and no FIN was left (the kernel
@@ -31,7 +33,8 @@ public:
 
   explicit read_edge_wait(asio::io_context& io);
 
-  void start(socket_type& socket, const caf::strong_actor_ptr& owner);
+  void start(socket_type& socket, const caf::strong_actor_ptr& owner,
+             const inline_reader* reader = nullptr);
 
 private:
   asio::detail::reactor* reactor_;  ///< the io_context's reactor, looked up once

@@ -8,6 +8,8 @@
 
 namespace warren::transport {
 
+class inline_reader;
+
 /// What a non-blocking read or write did.
 struct io_result {
   enum status_t {
@@ -66,6 +68,11 @@ public:
   virtual void wait_readable_after_drain(const caf::strong_actor_ptr& owner) {
     wait_readable(owner);
   }
+
+  /// Tells the stream what kind of owner it has: readiness that a reactor poll finds may then
+  /// be handled by `reader` on the polling worker instead of a message (see readiness.hpp).
+  /// Streams without a reactor poll ignore it. Call before the first wait.
+  virtual void set_inline_reader(const inline_reader* /*reader*/) noexcept {}
 
   /// Sends one `writable_atom` to `owner` once a write may make progress, like wait_readable.
   virtual void wait_writable(const caf::strong_actor_ptr& owner) = 0;

@@ -117,14 +117,15 @@ io_result tcp_stream::send_file(int fd, std::uint64_t offset, std::size_t count)
 }
 
 void tcp_stream::wait_readable(const caf::strong_actor_ptr& owner) {
-  socket_.async_wait(asio::socket_base::wait_read, [owner](const asio::error_code& ec) {
-    if (ec != asio::error::operation_aborted)
-      notify_readable(owner);
-  });
+  socket_.async_wait(asio::socket_base::wait_read,
+                     [owner, reader = reader_](const asio::error_code& ec) {
+                       if (ec != asio::error::operation_aborted)
+                         notify_readable(owner, reader);
+                     });
 }
 
 void tcp_stream::wait_readable_after_drain(const caf::strong_actor_ptr& owner) {
-  edge_wait_.start(socket_, owner);
+  edge_wait_.start(socket_, owner, reader_);
 }
 
 void tcp_stream::wait_writable(const caf::strong_actor_ptr& owner) {

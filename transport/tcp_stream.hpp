@@ -27,6 +27,7 @@ public:
   void wait_readable(const caf::strong_actor_ptr& owner) override;
   void wait_readable_after_drain(const caf::strong_actor_ptr& owner) override;
   void wait_writable(const caf::strong_actor_ptr& owner) override;
+  void set_inline_reader(const inline_reader* reader) noexcept override { reader_ = reader; }
   int connect_result() noexcept override;
   std::size_t unsent_bytes() noexcept override;
   std::size_t unread_bytes() noexcept override;
@@ -54,6 +55,7 @@ private:
 
   socket_type socket_;
   read_edge_wait edge_wait_;
+  const inline_reader* reader_ = nullptr;  ///< see set_inline_reader
 };
 
 } // namespace warren::transport

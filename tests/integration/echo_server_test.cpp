@@ -34,8 +34,10 @@ struct echo_session {
 
 } // namespace
 
-BOOST_AUTO_TEST_CASE(hundred_clients_thousand_frames_random_splits) {
-  auto server = start_echo();
+namespace {
+
+/// 100 clients echo 1,000 frames each through one server, written in random splits.
+void hundred_clients_thousand_frames(server_process& server) {
   constexpr int clients = 100;
   constexpr int frames = 1000;
   std::mt19937 rng{7};
@@ -85,6 +87,17 @@ BOOST_AUTO_TEST_CASE(hundred_clients_thousand_frames_random_splits) {
     BOOST_TEST_CONTEXT("client " << i) {
       BOOST_TEST((sessions[i].received == sessions[i].to_send));
     }
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(hundred_clients_thousand_frames_random_splits) {
+  // One worker: reactor polls read ready connections inline (no readable messages).
+  auto one_worker = start_echo({"--scheduler.max-threads=1"});
+  hundred_clients_thousand_frames(one_worker);
+  // Two workers: readiness travels as messages, and workers steal connections.
+  auto two_workers = start_echo({"--scheduler.max-threads=2"});
+  hundred_clients_thousand_frames(two_workers);
 }
 
 BOOST_AUTO_TEST_CASE(max_connections_refuses_extra_connections) {

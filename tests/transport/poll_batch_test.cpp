@@ -42,20 +42,37 @@ caf::behavior owner(caf::event_based_actor*, std::string name, std::shared_ptr<j
   };
 }
 
+/// Reads inline for the owner `accepted` only (it logs "<name> inline"), as a connection that
+/// is idle does; every other owner is refused, as a busy one is.
+struct test_reader final : transport::inline_reader {
+  caf::abstract_actor* accepted = nullptr;
+  std::string name;
+  std::shared_ptr<journal> log;
+
+  bool read_now(caf::abstract_actor* owner, caf::execution_unit* unit) const override {
+    if (owner != accepted || unit == nullptr)
+      return false;
+    log->add(name + " inline");
+    return true;
+  }
+};
+
 /// Stands in for the reactor's poll: on a scheduler worker, readiness for a, b, c in that
-/// order, collected in a batch and scheduled when the "poll" ends.
+/// order, collected in a batch and scheduled when the "poll" ends. `reader` (may be null) is
+/// offered for every owner; `run_inline` is passed on to schedule_on.
 caf::behavior poller(caf::event_based_actor* self, std::vector<caf::actor> owners,
-                     std::shared_ptr<journal> log) {
+                     std::shared_ptr<journal> log, const transport::inline_reader* reader,
+                     bool run_inline) {
   return {
     [=](start_atom) {
       transport::poll_batch batch;
       transport::current_poll_batch() = &batch;
-      transport::notify_readable(caf::actor_cast<caf::strong_actor_ptr>(owners[0]));
+      transport::notify_readable(caf::actor_cast<caf::strong_actor_ptr>(owners[0]), reader);
       transport::notify_writable(caf::actor_cast<caf::strong_actor_ptr>(owners[1]));
-      transport::notify_readable(caf::actor_cast<caf::strong_actor_ptr>(owners[2]));
+      transport::notify_readable(caf::actor_cast<caf::strong_actor_ptr>(owners[2]), reader);
       transport::current_poll_batch() = nullptr;
       log->add("poll done");  // nothing was delivered during the poll
-      batch.schedule_on(self->context());
+      batch.schedule_on(self->context(), run_inline);
     },
   };
 }
@@ -76,7 +93,7 @@ BOOST_FIXTURE_TEST_CASE(owners_run_in_the_order_their_readiness_was_found, fixtu
   auto log = std::make_shared<journal>();
   std::vector<caf::actor> owners{sys->spawn(owner, "a", log), sys->spawn(owner, "b", log),
                                  sys->spawn(owner, "c", log)};
-  auto p = sys->spawn(poller, owners, log);
+  auto p = sys->spawn(poller, owners, log, nullptr, false);
   caf::anon_send(p, start_atom::value);
   BOOST_REQUIRE(test::eventually([&] { return log->read().size() == 4; }));
   std::vector<std::string> expected{"poll done", "a readable", "b writable", "c readable"};
@@ -95,4 +112,46 @@ BOOST_FIXTURE_TEST_CASE(outside_a_poll_readiness_goes_out_at_once, fixture) {
   BOOST_REQUIRE(test::eventually([&] { return log->read().size() == 1; }));
   BOOST_CHECK_EQUAL(log->read().front(), "a writable");
   caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(an_inline_reader_runs_in_the_poll_and_the_rest_keep_their_order,
+                        fixture) {
+  // a's reader takes its readiness inside schedule_on (no message for a); c's reader refuses
+  // (c is busy), so c gets its message, after b's, as without a reader.
+  auto log = std::make_shared<journal>();
+  std::vector<caf::actor> owners{sys->spawn(owner, "a", log), sys->spawn(owner, "b", log),
+                                 sys->spawn(owner, "c", log)};
+  test_reader reader;
+  reader.accepted = caf::actor_cast<caf::abstract_actor*>(owners[0]);
+  reader.name = "a";
+  reader.log = log;
+  auto p = sys->spawn(poller, owners, log, &reader, true);
+  caf::anon_send(p, start_atom::value);
+  BOOST_REQUIRE(test::eventually([&] { return log->read().size() == 4; }));
+  std::vector<std::string> expected{"poll done", "a inline", "b writable", "c readable"};
+  auto got = log->read();
+  BOOST_CHECK_EQUAL_COLLECTIONS(got.begin(), got.end(), expected.begin(), expected.end());
+  for (auto& o : owners)
+    caf::anon_send_exit(o, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(without_run_inline_a_reader_is_not_asked, fixture) {
+  // Several workers: every owner gets its message, so that idle workers can take it.
+  auto log = std::make_shared<journal>();
+  std::vector<caf::actor> owners{sys->spawn(owner, "a", log), sys->spawn(owner, "b", log),
+                                 sys->spawn(owner, "c", log)};
+  test_reader reader;
+  reader.accepted = caf::actor_cast<caf::abstract_actor*>(owners[0]);
+  reader.name = "a";
+  reader.log = log;
+  auto p = sys->spawn(poller, owners, log, &reader, false);
+  caf::anon_send(p, start_atom::value);
+  BOOST_REQUIRE(test::eventually([&] { return log->read().size() == 4; }));
+  std::vector<std::string> expected{"poll done", "a readable", "b writable", "c readable"};
+  auto got = log->read();
+  BOOST_CHECK_EQUAL_COLLECTIONS(got.begin(), got.end(), expected.begin(), expected.end());
+  for (auto& o : owners)
+    caf::anon_send_exit(o, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
 }
