@@ -85,23 +85,50 @@ struct fixture {
     cfg.set("scheduler.max-threads", size_t{1});
     sys = std::make_unique<caf::actor_system>(cfg);
   }
+
+  /// One "poll" finding readiness for owners a (readable), b (writable) and c (readable);
+  /// with `offer_reader`, a reader that takes a's readiness inline and refuses c's is offered
+  /// for both. Returns the journal once four entries are in it.
+  std::vector<std::string> poll_once(bool offer_reader, bool run_inline) {
+    auto log = std::make_shared<journal>();
+    std::vector<caf::actor> owners{sys->spawn(owner, "a", log), sys->spawn(owner, "b", log),
+                                   sys->spawn(owner, "c", log)};
+    test_reader reader;
+    reader.accepted = caf::actor_cast<caf::abstract_actor*>(owners[0]);
+    reader.name = "a";
+    reader.log = log;
+    auto p = sys->spawn(poller, owners, log, offer_reader ? &reader : nullptr, run_inline);
+    caf::anon_send(p, start_atom::value);
+    BOOST_CHECK(test::eventually([&] { return log->read().size() == 4; }));
+    for (auto& o : owners)
+      caf::anon_send_exit(o, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
+    return log->read();
+  }
 };
 
 } // namespace
 
 BOOST_FIXTURE_TEST_CASE(owners_run_in_the_order_their_readiness_was_found, fixture) {
-  auto log = std::make_shared<journal>();
-  std::vector<caf::actor> owners{sys->spawn(owner, "a", log), sys->spawn(owner, "b", log),
-                                 sys->spawn(owner, "c", log)};
-  auto p = sys->spawn(poller, owners, log, nullptr, false);
-  caf::anon_send(p, start_atom::value);
-  BOOST_REQUIRE(test::eventually([&] { return log->read().size() == 4; }));
+  auto got = poll_once(false, false);
   std::vector<std::string> expected{"poll done", "a readable", "b writable", "c readable"};
-  auto got = log->read();
   BOOST_CHECK_EQUAL_COLLECTIONS(got.begin(), got.end(), expected.begin(), expected.end());
-  for (auto& o : owners)
-    caf::anon_send_exit(o, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(an_inline_reader_runs_in_the_poll_and_the_rest_keep_their_order,
+                        fixture) {
+  // a's reader takes its readiness inside schedule_on (no message for a); c's reader refuses
+  // (c is busy), so c gets its message, after b's, as without a reader.
+  auto got = poll_once(true, true);
+  std::vector<std::string> expected{"poll done", "a inline", "b writable", "c readable"};
+  BOOST_CHECK_EQUAL_COLLECTIONS(got.begin(), got.end(), expected.begin(), expected.end());
+}
+
+BOOST_FIXTURE_TEST_CASE(without_run_inline_a_reader_is_not_asked, fixture) {
+  // Several workers: every owner gets its message, so that idle workers can take it.
+  auto got = poll_once(true, false);
+  std::vector<std::string> expected{"poll done", "a readable", "b writable", "c readable"};
+  BOOST_CHECK_EQUAL_COLLECTIONS(got.begin(), got.end(), expected.begin(), expected.end());
 }
 
 BOOST_FIXTURE_TEST_CASE(outside_a_poll_readiness_goes_out_at_once, fixture) {
@@ -114,44 +141,3 @@ BOOST_FIXTURE_TEST_CASE(outside_a_poll_readiness_goes_out_at_once, fixture) {
   caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
 }
 
-BOOST_FIXTURE_TEST_CASE(an_inline_reader_runs_in_the_poll_and_the_rest_keep_their_order,
-                        fixture) {
-  // a's reader takes its readiness inside schedule_on (no message for a); c's reader refuses
-  // (c is busy), so c gets its message, after b's, as without a reader.
-  auto log = std::make_shared<journal>();
-  std::vector<caf::actor> owners{sys->spawn(owner, "a", log), sys->spawn(owner, "b", log),
-                                 sys->spawn(owner, "c", log)};
-  test_reader reader;
-  reader.accepted = caf::actor_cast<caf::abstract_actor*>(owners[0]);
-  reader.name = "a";
-  reader.log = log;
-  auto p = sys->spawn(poller, owners, log, &reader, true);
-  caf::anon_send(p, start_atom::value);
-  BOOST_REQUIRE(test::eventually([&] { return log->read().size() == 4; }));
-  std::vector<std::string> expected{"poll done", "a inline", "b writable", "c readable"};
-  auto got = log->read();
-  BOOST_CHECK_EQUAL_COLLECTIONS(got.begin(), got.end(), expected.begin(), expected.end());
-  for (auto& o : owners)
-    caf::anon_send_exit(o, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
-}
-
-BOOST_FIXTURE_TEST_CASE(without_run_inline_a_reader_is_not_asked, fixture) {
-  // Several workers: every owner gets its message, so that idle workers can take it.
-  auto log = std::make_shared<journal>();
-  std::vector<caf::actor> owners{sys->spawn(owner, "a", log), sys->spawn(owner, "b", log),
-                                 sys->spawn(owner, "c", log)};
-  test_reader reader;
-  reader.accepted = caf::actor_cast<caf::abstract_actor*>(owners[0]);
-  reader.name = "a";
-  reader.log = log;
-  auto p = sys->spawn(poller, owners, log, &reader, false);
-  caf::anon_send(p, start_atom::value);
-  BOOST_REQUIRE(test::eventually([&] { return log->read().size() == 4; }));
-  std::vector<std::string> expected{"poll done", "a readable", "b writable", "c readable"};
-  auto got = log->read();
-  BOOST_CHECK_EQUAL_COLLECTIONS(got.begin(), got.end(), expected.begin(), expected.end());
-  for (auto& o : owners)
-    caf::anon_send_exit(o, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
-}
