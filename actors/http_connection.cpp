@@ -1,6 +1,7 @@
 #include "actors/http_connection.hpp"
 
 #include "actors/atoms.hpp"
+#include "transport/output_queue.hpp"
 
 #include <caf/mailbox_element.hpp>
 #include <caf/type_erased_tuple.hpp>
@@ -18,6 +19,13 @@ constexpr std::uint64_t stream_low_water_bytes = 128 * 1024;
 http::date_cache& thread_dates() {
   thread_local http::date_cache dates;
   return dates;
+}
+
+/// Where each scheduler thread formats a response before the output queue copies it, so a
+/// small response costs no allocation of its own. A large one is moved into the queue.
+std::string& thread_response_buffer() {
+  thread_local std::string buffer;
+  return buffer;
 }
 
 } // namespace
@@ -189,7 +197,8 @@ void http_connection::answer_now(http::response& response, const http::response_
   auto ctx = context;
   if (close)
     ctx.keep_alive = false;
-  std::string out;
+  auto& out = thread_response_buffer();
+  out.clear();
   if (writer.write(response, ctx, out)) {
     // The handler's response is unsafe (e.g. CR/LF in a header): refuse it, end the connection.
     response = http::make_error_response(500);
@@ -199,7 +208,10 @@ void http_connection::answer_now(http::response& response, const http::response_
     writer.write(response, ctx, out);
   }
   stats().count_response(response.status);
-  write_bytes(std::move(out));
+  if (out.size() < transport::output_queue::coalesce_limit)
+    write_bytes(std::string_view{out});  // copied; the buffer stays with this thread
+  else
+    write_bytes(std::move(out));
   const bool send_body = !ctx.head_request && http::status_allows_body(response.status);
   if (response.file && send_body)
     write_file(response.file->owner, response.file->fd, response.file->offset,

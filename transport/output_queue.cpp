@@ -21,15 +21,31 @@ void output_queue::append(std::string_view head, std::string_view body) {
   size_ += n;
 }
 
+output_queue::spare_memory& output_queue::thread_spare() noexcept {
+  thread_local spare_memory spare;
+  return spare;
+}
+
 std::string& output_queue::tail_for(std::size_t n) {
   if (!chunks_.empty() && !chunks_.back().is_file()
       && chunks_.back().bytes.size() < coalesce_limit)
     return chunks_.back().bytes;
   // Room for the small writes that usually follow (a batch of replies) without regrowing.
+  auto wanted = std::max(n, first_chunk_capacity);
   std::string fresh;
-  fresh.reserve(std::max(n, first_chunk_capacity));
-  chunks_.push_back(chunk::of(std::move(fresh)));
+  auto& spare = thread_spare().bytes;
+  if (spare.capacity() >= wanted)
+    fresh.swap(spare);
+  else
+    fresh.reserve(wanted);
+  push_chunk(chunk::of(std::move(fresh)));
   return chunks_.back().bytes;
+}
+
+void output_queue::push_chunk(chunk&& c) {
+  if (chunks_.capacity() == 0)
+    chunks_.swap(thread_spare().chunks);
+  chunks_.push_back(std::move(c));
 }
 
 void output_queue::append(std::string&& bytes) {
@@ -38,7 +54,7 @@ void output_queue::append(std::string&& bytes) {
     return;
   }
   size_ += bytes.size();
-  chunks_.push_back(chunk::of(std::move(bytes)));
+  push_chunk(chunk::of(std::move(bytes)));
 }
 
 void output_queue::append_file(std::shared_ptr<const void> owner, int fd, std::uint64_t offset,
@@ -50,7 +66,7 @@ void output_queue::append_file(std::shared_ptr<const void> owner, int fd, std::u
   c.file_fd = fd;
   c.file_offset = offset;
   c.file_left = length;
-  chunks_.push_back(std::move(c));
+  push_chunk(std::move(c));
   size_ += length;
 }
 
@@ -129,9 +145,20 @@ void output_queue::consume_bytes(std::size_t n) {
 
 void output_queue::pop_front() {
   head_offset_ = 0;
+  auto& spare = thread_spare();
+  auto& sent = chunks_.front().bytes;
+  if (spare.bytes.capacity() < first_chunk_capacity
+      && sent.capacity() <= spare_memory::max_bytes_capacity
+      && sent.capacity() >= first_chunk_capacity) {
+    sent.clear();
+    spare.bytes.swap(sent);
+  }
   chunks_.erase(chunks_.begin());
-  if (chunks_.empty())
-    clear();
+  if (!chunks_.empty())
+    return;
+  if (spare.chunks.capacity() == 0 && chunks_.capacity() <= spare_memory::max_chunk_slots)
+    spare.chunks.swap(chunks_);
+  clear();
 }
 
 void output_queue::clear() noexcept {

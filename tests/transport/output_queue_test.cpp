@@ -76,6 +76,46 @@ BOOST_AUTO_TEST_CASE(partial_writes_resume_where_they_stopped) {
   BOOST_TEST(received == expected);
 }
 
+BOOST_AUTO_TEST_CASE(queues_emptied_on_one_thread_lend_their_memory_without_mixing_bytes) {
+  // Each emptied queue leaves its buffer to the thread's next one; a queue still holding
+  // bytes must never see another queue's bytes, nor lose its own.
+  auto [server_a, client_a] = make_memory_stream_pair(1 << 22);
+  auto [server_b, client_b] = make_memory_stream_pair(1 << 22);
+  output_queue a;
+  output_queue b;
+  std::string expected_a;
+  std::string expected_b;
+  std::string received_a;
+  std::string received_b;
+  for (int i = 0; i < 200; ++i) {
+    auto filler = static_cast<std::size_t>(i * 37 % 3000);
+    auto piece_a = "a" + std::to_string(i) + std::string(filler, 'x');
+    auto piece_b = "b" + std::to_string(i) + ";";
+    a.append(std::string_view{piece_a});
+    expected_a += piece_a;
+    b.append(std::string_view{piece_b});
+    expected_b += piece_b;
+    if (i % 3 == 0) {  // a drains while b still holds bytes, then takes new ones
+      BOOST_TEST(a.flush(*server_a).status == io_result::ok);
+      BOOST_TEST(a.empty());
+      received_a += drain(*client_a);
+    }
+    if (i % 5 == 0) {
+      std::string large(20000, 'B');  // a chunk of its own
+      expected_b += large;
+      b.append(std::move(large));
+      BOOST_TEST(b.flush(*server_b).status == io_result::ok);
+      received_b += drain(*client_b);
+    }
+  }
+  a.flush(*server_a);
+  b.flush(*server_b);
+  received_a += drain(*client_a);
+  received_b += drain(*client_b);
+  BOOST_TEST(received_a == expected_a);
+  BOOST_TEST(received_b == expected_b);
+}
+
 BOOST_AUTO_TEST_CASE(budget_bounds_one_flush_and_the_next_one_resumes) {
   auto [server, client] = make_memory_stream_pair(1 << 22);
   output_queue q;
