@@ -21,7 +21,9 @@ file_descriptor::~file_descriptor() {
 
 int open_beneath(int root_fd, const std::string& relative, opened_file& out) {
   open_how how{};
-  how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
+  // O_NONBLOCK: opening a FIFO (or a device) must not wait for a peer on a scheduler thread;
+  // such files are refused below, and reads of regular files ignore the flag.
+  how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
   int fd = static_cast<int>(::syscall(SYS_openat2, root_fd, relative.c_str(), &how, sizeof(how)));
   if (fd < 0) {

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <fstream>
 #include <thread>
 
@@ -215,6 +216,25 @@ BOOST_AUTO_TEST_CASE(traversal_attempts_never_leak_a_byte) {
                  reply.substr(0, 40));
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_fifo_under_the_root_is_refused_without_blocking_anyone) {
+  // Opening a FIFO for reading waits for a writer unless non-blocking: that would stall the
+  // scheduler thread (every connection) or a file reader for good.
+  http_test_server server;
+  BOOST_REQUIRE(::mkfifo((server.root() + "/pipe").c_str(), 0600) == 0);
+  auto get = [&](const std::string& target) {
+    return raw_exchange(server.port(), "GET " + target
+                                         + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  };
+  for (const char* mount : {"/static/", "/uncached/", "/dynamic/", "/dynamic/", "/dynamic/"}) {
+    auto reply = get(std::string{mount} + "pipe");
+    BOOST_TEST_CONTEXT(mount) {
+      BOOST_TEST(reply.find("HTTP/1.1 404") == 0, reply.substr(0, 40));
+    }
+  }
+  auto reply = get("/dynamic/hello.txt");  // the file readers are all still free
+  BOOST_TEST(reply.find("HTTP/1.1 200") == 0, reply.substr(0, 40));
 }
 
 BOOST_AUTO_TEST_CASE(limits_431_413_and_slowloris_408) {
