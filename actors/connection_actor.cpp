@@ -99,6 +99,12 @@ void connection_actor::write_bytes(std::string_view head, std::string_view body)
     flush_output();
 }
 
+void connection_actor::check_pushed_output() {
+  auto limit = settings().max_output_bytes;
+  if (limit != 0 && !in_read_batch_ && !closed_ && output_.size() > limit)
+    close_now(close_reason::output_overflow);
+}
+
 void connection_actor::write_file(std::shared_ptr<const void> owner, int fd,
                                   std::uint64_t offset, std::uint64_t length) {
   if (closed_)

@@ -102,6 +102,13 @@ protected:
   /// Output bytes not yet taken by the peer.
   std::uint64_t pending_output() const noexcept { return output_.size(); }
 
+  /// Call after a write that did not come from consuming the peer's bytes (e.g. a frame
+  /// another actor sent): such output is not slowed by backpressure, so a peer reading slower
+  /// than others write would grow it without bound. Closes the connection (output_overflow)
+  /// when more than max-output-bytes are pending after the write's flush. Writes made while
+  /// consuming are bounded by the high-water mark instead and are not checked.
+  void check_pushed_output();
+
   /// File ranges waiting in the output (each holds a descriptor).
   std::size_t pending_file_ranges() const noexcept { return output_.file_ranges(); }
 

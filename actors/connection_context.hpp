@@ -23,6 +23,8 @@ struct connection_settings {
   std::chrono::milliseconds shutdown_timeout{5000};
   /// Stop reading while more output than this is pending.
   std::size_t output_high_water_bytes = 1u << 20;
+  /// Close when more output than this, pushed by other actors, is pending (zero: no limit).
+  std::size_t max_output_bytes = 8u << 20;
   /// Largest frame payload a framed connection accepts.
   std::uint32_t max_frame_size = 1u << 20;
 

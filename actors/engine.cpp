@@ -18,6 +18,7 @@ connection_settings connection_settings::from(const config& cfg) {
   s.write_timeout = std::chrono::milliseconds(cfg.write_timeout_ms);
   s.shutdown_timeout = std::chrono::milliseconds(cfg.shutdown_timeout_ms);
   s.output_high_water_bytes = cfg.output_high_water_bytes;
+  s.max_output_bytes = cfg.max_output_bytes;
   s.max_frame_size = static_cast<std::uint32_t>(cfg.max_frame_size);
   return s;
 }

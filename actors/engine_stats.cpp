@@ -13,6 +13,7 @@ const char* to_string(close_reason reason) {
     case close_reason::handler_error: return "handler_error";
     case close_reason::shutdown: return "shutdown";
     case close_reason::closed_by_user: return "closed_by_user";
+    case close_reason::output_overflow: return "output_overflow";
     case close_reason::count_: break;
   }
   return "unknown";

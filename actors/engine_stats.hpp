@@ -21,6 +21,7 @@ enum class close_reason : std::uint8_t {
   handler_error,   ///< the user's behaviour threw or could not handle a message
   shutdown,        ///< graceful engine shutdown
   closed_by_user,  ///< the behaviour or another actor asked for it
+  output_overflow, ///< other actors queued more than max-output-bytes for a slow peer
   count_
 };
 

@@ -17,6 +17,7 @@ framed_connection::framed_connection(caf::actor_config& cfg,
 void framed_connection::write(std::string_view payload) {
   write_uncounted(payload);
   stats().frames_out.fetch_add(1, std::memory_order_relaxed);
+  check_pushed_output();
 }
 
 void framed_connection::write_uncounted(std::string_view payload) {

@@ -42,9 +42,12 @@ config::config() {
 }
 
 framed_config::framed_config() {
-  opt_group{custom_options_, "global"}.add(
-    max_frame_size, "max-frame-size",
-    "largest frame payload in bytes; larger closes the connection (default 1048576)");
+  opt_group{custom_options_, "global"}
+    .add(max_frame_size, "max-frame-size",
+         "largest frame payload in bytes; larger closes the connection (default 1048576)")
+    .add(max_output_bytes, "max-output-bytes",
+         "close a connection when frames sent to it by other actors (e.g. a chat room) leave more "
+         "than this pending for a peer that reads too slowly, 0 = no limit (default 8388608)");
 }
 
 std::string config::validate() const {
@@ -62,6 +65,8 @@ std::string config::validate() const {
     return "--max-frame-size must fit in 32 bits (the frame header)";
   if (output_high_water_bytes < 1024)
     return "--output-high-water-bytes must be at least 1024";
+  if (max_output_bytes != 0 && max_output_bytes < output_high_water_bytes)
+    return "--max-output-bytes must be 0 (no limit) or at least --output-high-water-bytes";
   return {};
 }
 

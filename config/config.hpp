@@ -36,6 +36,9 @@ public:
   std::size_t write_timeout_ms = 30000;
   /// Stop reading from a connection while more than this many output bytes are pending.
   std::size_t output_high_water_bytes = 1u << 20;
+  /// Close a framed connection when more than this many bytes that other actors sent it are
+  /// pending (0: no limit). A command-line option only in framed_config.
+  std::size_t max_output_bytes = 8u << 20;
   /// On SIGINT/SIGTERM, how long connections may flush pending output before they are cut.
   std::size_t shutdown_timeout_ms = 5000;
 
@@ -45,7 +48,8 @@ public:
   std::string validate() const;
 };
 
-/// The engine's options plus those of length-prefixed framing (`--max-frame-size`).
+/// The engine's options plus those of length-prefixed framing (`--max-frame-size`,
+/// `--max-output-bytes`).
 class framed_config : public config {
 public:
   framed_config();

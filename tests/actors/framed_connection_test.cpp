@@ -223,6 +223,32 @@ BOOST_FIXTURE_TEST_CASE(other_actors_write_frames_at_any_time, fixture) {
   BOOST_TEST(p.closed());
 }
 
+BOOST_FIXTURE_TEST_CASE(frames_pushed_to_a_peer_that_reads_nothing_end_at_max_output_bytes, fixture) {
+  // Pushed frames bypass backpressure; past the limit the connection closes instead of
+  // holding them all. A reading peer with the same traffic is never closed.
+  cfg.output_high_water_bytes = 4096;
+  cfg.max_output_bytes = 64 * 1024;
+  start();
+  auto [stalled_end, stalled_peer] = transport::make_memory_stream_pair(8 * 1024);
+  auto [reading_end, reading_peer] = transport::make_memory_stream_pair(8 * 1024);
+  auto stalled = eng->attach_framed(std::move(stalled_end), echo());
+  auto reading = eng->attach_framed(std::move(reading_end), echo());
+  peer reader{std::move(reading_peer)};
+  const std::string payload(1000, 'p');
+  constexpr int frames = 200;  // 200 KB: three times the limit
+  for (int i = 0; i < frames; ++i) {
+    send_frame(stalled, frame{payload});
+    send_frame(reading, frame{payload});
+    BOOST_REQUIRE(reader.read(1004) == test::encode_frame(payload));
+  }
+  BOOST_TEST(test::eventually(
+    [&] { return eng->stats().closed_by(close_reason::output_overflow) == 1; }));
+  peer{std::move(stalled_peer)}.closed();
+  send_frame(reading, frame{"still here"});
+  BOOST_TEST(reader.read(14) == test::encode_frame("still here"));
+  BOOST_TEST(eng->stats().closed_by(close_reason::output_overflow) == 1);
+}
+
 BOOST_FIXTURE_TEST_CASE(replies_can_come_later_through_write, fixture) {
   start();
   auto doubler = sys->spawn([]() -> caf::behavior {

@@ -62,3 +62,42 @@ BOOST_AUTO_TEST_CASE(fan_out_to_fifty_clients) {
   for (int i = 0; i < members; ++i)
     BOOST_TEST(!clients[i].read_frame(50ms).has_value());
 }
+
+BOOST_AUTO_TEST_CASE(a_member_that_stops_reading_is_dropped_once_its_output_passes_the_limit) {
+  // The room's frames are pushed to members, so backpressure cannot slow them: a member that
+  // reads nothing would hold an ever-growing queue. Past --max-output-bytes it is closed,
+  // and everyone else keeps getting every frame.
+  server_process server{WARREN_CHAT_PATH,
+                        {"--host=127.0.0.1", "--port=0", "--output-high-water-bytes=4096",
+                         "--max-output-bytes=65536", "--write-timeout-ms=0"}};
+  test_client sender{server.port()};
+  test_client reader{server.port()};
+  test_client stalled{server.port(), 4096};  // the kernel holds little for it (faster runs)
+  // Joining is asynchronous: probe until both others have heard the sender.
+  bool reader_joined = false;
+  bool stalled_joined = false;
+  auto until = std::chrono::steady_clock::now() + generous;
+  while (!(reader_joined && stalled_joined) && std::chrono::steady_clock::now() < until) {
+    sender.send_frame("probe");
+    reader_joined = reader_joined || reader.read_frame(20ms).has_value();
+    stalled_joined = stalled_joined || stalled.read_frame(20ms).has_value();
+  }
+  BOOST_REQUIRE(reader_joined && stalled_joined);
+  while (auto f = reader.read_frame(100ms))
+    BOOST_REQUIRE(*f == "probe");
+  // 6 MiB: more than the limit plus what the kernel buffers for the stalled member (its
+  // send buffer grows to net.ipv4.tcp_wmem's 4 MiB on loopback).
+  constexpr int frames = 384;
+  for (int i = 0; i < frames; ++i) {
+    std::string payload(16 * 1024, static_cast<char>('a' + i % 26));
+    payload.replace(0, std::to_string(i).size(), std::to_string(i));
+    sender.send_frame(payload);
+    auto got = reader.read_frame();
+    BOOST_REQUIRE_MESSAGE(got.has_value(), "the reader missed frame " << i);
+    BOOST_REQUIRE(*got == payload);
+  }
+  BOOST_TEST(stalled.wait_closed());
+  // The room goes on without it.
+  sender.send_frame("still here");
+  BOOST_TEST(reader.read_frame() == std::optional<std::string>{"still here"});
+}

@@ -11,10 +11,12 @@
 
 namespace warren::test {
 
-test_client::test_client(std::uint16_t port) {
+test_client::test_client(std::uint16_t port, int receive_buffer) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0)
     throw std::runtime_error("socket failed");
+  if (receive_buffer > 0)  // before connect, so the window offered to the server stays small
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof(receive_buffer));
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);

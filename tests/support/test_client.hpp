@@ -29,8 +29,9 @@ bool eventually(Predicate done, std::chrono::milliseconds step = std::chrono::mi
 /// A blocking TCP client for tests, with deadlines on every wait. Loopback only.
 class test_client {
 public:
-  /// Connects to 127.0.0.1:`port`; throws on failure.
-  explicit test_client(std::uint16_t port);
+  /// Connects to 127.0.0.1:`port`; throws on failure. A positive `receive_buffer` sets
+  /// SO_RCVBUF first (a peer that should hold little in the kernel).
+  explicit test_client(std::uint16_t port, int receive_buffer = 0);
   ~test_client();
 
   test_client(test_client&& other) noexcept;
