@@ -22,19 +22,27 @@ int run_main(int argc, char** argv, Body body) {
   static_assert(std::is_base_of<config, Config>::value, "Config must derive from warren::config");
   Config cfg;
   cfg.add_error_category(caf::atom("http_cli"), render_http_client_error);
+  if (auto problem = config::check_integer_arguments(argc, argv); !problem.empty()) {
+    std::cerr << argv[0] << ": " << problem << " (see --help)" << std::endl;
+    return 2;
+  }
   if (auto err = cfg.parse(argc, argv)) {
     std::cerr << argv[0] << ": invalid option or config file: "
               << caf::actor_system_config::render(err) << " (see --help)" << std::endl;
     return 2;
   }
   if (cfg.cli_helptext_printed) {
-    std::cerr << "scheduler options (all of them with --long-help):\n"
+    std::cout << "scheduler options (all of them with --long-help):\n"
                  "  --scheduler.max-threads=<uint64>   : worker threads running all actors "
                  "(default: cores - 1, at least 1)\n"
                  "  --scheduler.policy=<atom>          : 'stealing' (default) or 'sharing'\n"
                  "config file: every option above can also be set in an INI file; "
                  "config/warren.ini is the commented default\n";
     return 0;
+  }
+  if (auto problem = cfg.check_config_file(); !problem.empty()) {
+    std::cerr << argv[0] << ": " << problem << " (see --help)" << std::endl;
+    return 2;
   }
   if (!cfg.remainder.empty()) {
     std::cerr << argv[0] << ": unexpected argument '" << cfg.remainder.front()

@@ -4,7 +4,10 @@
 
 #include <caf/config_option_adder.hpp>
 
+#include <fstream>
+#include <string_view>
 #include <thread>
+#include <utility>
 
 namespace warren {
 
@@ -50,9 +53,88 @@ framed_config::framed_config() {
          "than this pending for a peer that reads too slowly, 0 = no limit (default 8388608)");
 }
 
+std::string config::check_timeout(std::size_t value_ms, const char* name) {
+  if (value_ms <= max_timeout_ms)
+    return {};
+  return std::string{"--"} + name + " must be at most " + std::to_string(max_timeout_ms)
+         + " (about 31 years)";
+}
+
+namespace {
+
+/// The first entry of `entries` (a config file's content, `category` its section) that
+/// `options` does not know (in the global section) or whose value it refuses.
+std::string first_bad_entry(const caf::config_option_set& options, const caf::settings& entries,
+                            const std::string& category) {
+  for (auto& [key, value] : entries) {
+    if (auto section = caf::get_if<caf::settings>(&value)) {
+      auto nested = category == "global" ? key : category + "." + key;
+      if (auto problem = first_bad_entry(options, *section, nested); !problem.empty())
+        return problem;
+      continue;
+    }
+    auto name = category == "global" ? key : category + "." + key;
+    auto option = options.qualified_name_lookup(category, key);
+    if (option == nullptr) {
+      if (category == "global")
+        return "unknown option '" + name + "'";
+      continue;  // CAF's own sections (logger, middleman, ...) are CAF's business
+    }
+    if (option->check(value))
+      return "invalid value for '" + name + "': " + caf::to_string(value);
+  }
+  return {};
+}
+
+} // namespace
+
+std::string config::check_config_file() const {
+  if (config_file_path.empty())
+    return {};
+  std::ifstream file{config_file_path};
+  if (!file)
+    return {};  // none (the default name is optional; an explicit one CAF has refused)
+  auto entries = caf::actor_system_config::parse_config(file);
+  if (!entries)
+    return {};  // a syntax error: CAF's parse has refused the file already
+  auto problem = first_bad_entry(custom_options_, *entries, "global");
+  if (problem.empty())
+    return {};
+  return "config file " + config_file_path + ": " + problem;
+}
+
+std::string config::check_integer_arguments(int argc, char** argv) {
+  constexpr std::string_view largest = "9223372036854775807";
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    auto equals = arg.find('=');
+    if (arg.substr(0, 2) != "--" || equals == std::string_view::npos)
+      continue;
+    auto value = arg.substr(equals + 1);
+    while (value.size() > 1 && value.front() == '0')
+      value.remove_prefix(1);
+    bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string_view::npos;
+    if (digits && (value.size() > largest.size() || (value.size() == largest.size() && value > largest)))
+      return std::string{arg.substr(0, equals)} + " is out of range (at most " + std::string{largest}
+             + ")";
+  }
+  return {};
+}
+
 std::string config::validate() const {
   if (host.empty())
     return "--host must not be empty";
+  auto threads = caf::get_or(*this, "scheduler.max-threads", size_t{1});
+  if (threads < 1 || threads > 1024)
+    return "--scheduler.max-threads must be between 1 and 1024";
+  auto policy = caf::get_or(*this, "scheduler.policy", caf::atom("stealing"));
+  if (policy != caf::atom("stealing") && policy != caf::atom("sharing"))
+    return "--scheduler.policy must be 'stealing' or 'sharing'";
+  for (auto [value, name] : {std::pair{idle_timeout_ms, "idle-timeout-ms"},
+                             std::pair{write_timeout_ms, "write-timeout-ms"},
+                             std::pair{shutdown_timeout_ms, "shutdown-timeout-ms"}})
+    if (auto problem = check_timeout(value, name); !problem.empty())
+      return problem;
   if (reactor_threads < 1 || reactor_threads > 64)
     return "--reactor-threads must be between 1 and 64";
   if (reactor_spin_us > 100000)

@@ -46,6 +46,22 @@ public:
 
   /// Checks values that CAF's parser cannot (ranges, relations); empty on success.
   std::string validate() const;
+
+  /// The longest timeout an option accepts (about 31 years, "never" in practice): larger
+  /// values would overflow the clock's arithmetic. 0 still means never where documented.
+  static constexpr std::size_t max_timeout_ms = 1'000'000'000'000;
+
+  /// "--NAME must be at most ..." when `value_ms` is over max_timeout_ms, else empty.
+  static std::string check_timeout(std::size_t value_ms, const char* name);
+
+  /// Checks the config file that parse() read, if any: CAF skips a value of the wrong type
+  /// or out of range (e.g. `port=70000`) and unknown keys without a word, leaving the
+  /// default in place. Returns the first such entry as a message; empty when all is well.
+  std::string check_config_file() const;
+
+  /// Refuses `--name=DIGITS` arguments past the largest signed 64-bit integer, which CAF's
+  /// parser would silently turn into 0; empty when there are none. Call before parse().
+  static std::string check_integer_arguments(int argc, char** argv);
 };
 
 /// The engine's options plus those of length-prefixed framing (`--max-frame-size`,

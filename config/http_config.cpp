@@ -27,6 +27,10 @@ std::string http_config::validate() const {
     return "--max-header-count must be at least 1";
   if (max_keepalive_requests < 1)
     return "--max-keepalive-requests must be at least 1";
+  for (auto [value, name] : {std::pair{header_timeout_ms, "header-timeout-ms"},
+                             std::pair{handler_timeout_ms, "handler-timeout-ms"}})
+    if (auto problem = check_timeout(value, name); !problem.empty())
+      return problem;
   return {};
 }
 

@@ -34,6 +34,14 @@ struct http_demo_config : warren::http_config {
            "reuse a file opened for /static/ this long, 0 = open it for every request "
            "(default 1000)");
   }
+
+  std::string validate() const {
+    if (auto problem = http_config::validate(); !problem.empty())
+      return problem;
+    if (io_actors < 1 || io_actors > 256)
+      return "--io-actors must be between 1 and 256";
+    return check_timeout(file_cache_ms, "file-cache-ms");
+  }
 };
 
 constexpr const char* home_page = R"(<!doctype html>

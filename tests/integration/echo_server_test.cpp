@@ -7,10 +7,12 @@
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
+#include <fstream>
 #include <poll.h>
 #include <random>
 #include <sys/socket.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 using namespace warren::test;
@@ -212,5 +214,22 @@ BOOST_AUTO_TEST_CASE(help_and_bad_options) {
   BOOST_TEST(run("--no-such-option=1") == 2);
   BOOST_TEST(run("--port=notanumber") == 2);
   BOOST_TEST(run("--reactor-threads=0") == 2);
+  BOOST_TEST(run("--scheduler.max-threads=0") == 2);  // was a division by zero in CAF
+  BOOST_TEST(run("--scheduler.policy=bogus") == 2);
+  BOOST_TEST(run("--idle-timeout-ms=10000000000000") == 2);  // would overflow the clock
+  BOOST_TEST(run("--max-frame-size=9223372036854775808") == 2);  // CAF would make it 0
+  BOOST_TEST(run("--max-output-bytes=1000") == 2);  // below the high-water mark
+  // A config file's bad values and unknown keys are refused too (CAF alone skips them).
+  auto ini = "/tmp/warren-echo-test-" + std::to_string(::getpid()) + ".ini";
+  auto with_file = [&](const std::string& content) {
+    std::ofstream{ini} << content;
+    auto status = run("--config-file=" + ini);
+    std::remove(ini.c_str());
+    return status;
+  };
+  BOOST_TEST(with_file("[global]\nport=70000\n") == 2);
+  BOOST_TEST(with_file("[global]\nport=0\nno-such-option=1\n") == 2);
+  BOOST_TEST(with_file("[global]\nport=0\nidle-timeout-ms=-5\n") == 2);
+  BOOST_TEST(with_file("[global]\nhost=\"256.1.1.1\"\nport=0\n") == 1);  // read, then used
   BOOST_TEST(run("--host=256.1.1.1 --port=0") == 1);  // cannot listen: exit 1
 }
