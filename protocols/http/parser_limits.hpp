@@ -12,10 +12,18 @@ struct parser_limits {
   std::size_t max_header_bytes = 16 * 1024;
   /// Header fields per request. Over: 431.
   std::size_t max_header_count = 100;
-  /// Body bytes. A Content-Length above it is refused as soon as the header
-  /// section ends (before any 100 Continue). A chunked body is bounded as it
-  /// is sent: chunk framing, extensions and trailers count too. Over: 413.
+  /// Body bytes (the payload). A Content-Length above it is refused as soon as
+  /// the header section ends (before any 100 Continue); a chunked body as soon
+  /// as a chunk size would pass it. Over: 413.
   std::size_t max_body_bytes = 8 * 1024 * 1024;
+
+  /// What a chunked body may take on the wire: its payload plus as much again
+  /// plus `max_header_bytes` for chunk framing, extensions and trailers. More
+  /// (e.g. one-byte chunks, an extension flood) is refused with 413 too.
+  std::size_t max_chunked_wire_bytes() const noexcept {
+    auto allowance = max_body_bytes + max_header_bytes;  // limits are far below SIZE_MAX / 3
+    return max_body_bytes + allowance;
+  }
 };
 
 } // namespace warren::http

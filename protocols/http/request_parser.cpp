@@ -94,7 +94,7 @@ parse_result request_parser::feed(const char* data, std::size_t size) {
     } else {
       // Show llhttp at most one body byte over the limit: then whatever the
       // split, the 413 comes before any error in the bytes after that one.
-      std::size_t room = limits_.max_body_bytes - body_wire_bytes_;
+      std::size_t room = wire_limit() - body_wire_bytes_;
       if (slice > room)
         slice = room + 1;
     }
@@ -114,7 +114,7 @@ parse_result request_parser::feed(const char* data, std::size_t size) {
       return fail(400, framing_error, consumed);
     if (callback_status_ != 0)
       return fail(callback_status_, callback_reason_, consumed);
-    if (!in_head && body_wire_bytes_ > limits_.max_body_bytes)
+    if (!in_head && body_wire_bytes_ > wire_limit())
       return fail(413, "request body too large", consumed);
     switch (err) {
       case HPE_OK:

@@ -115,13 +115,19 @@ private:
   parse_result fail(int status, const char* reason, std::size_t consumed) noexcept;
   int map_llhttp_error(llhttp_errno_t err) const noexcept;
 
+  /// The most body bytes the wire may carry: the payload limit, plus chunk
+  /// framing's allowance for a chunked body (see parser_limits).
+  std::size_t wire_limit() const noexcept {
+    return chunked_ ? limits_.max_chunked_wire_bytes() : limits_.max_body_bytes;
+  }
+
   parser_limits limits_;
   llhttp_t parser_;
   phase phase_ = phase::head;
   request request_;
   /// Bytes consumed for the current head (bounded by max_header_bytes).
   std::size_t head_bytes_ = 0;
-  /// Bytes consumed for the current body as sent (bounded by max_body_bytes).
+  /// Bytes consumed for the current body as sent (bounded by wire_limit()).
   std::size_t body_wire_bytes_ = 0;
   std::size_t header_count_ = 0;
   bool in_field_ = false;

@@ -155,6 +155,11 @@ const std::vector<valid_case> valid_cases = {
    small_limits()},
   {"max_header_count fields", "GET / HTTP/1.1\r\nHost: a\r\nB: 2\r\nC: 3\r\n\r\n",
    "GET / HTTP/1.1 keep_alive=1 continue=0 upgrade=0 [Host: a] [B: 2] [C: 3] body(0)=\n", small_limits()},
+  // The limit is on the payload: chunk framing does not eat into it.
+  {"chunked payload at max_body_bytes", chunked + repeat("4\r\nabcd\r\n", 4) + "0\r\n\r\n",
+   "POST / HTTP/1.1 keep_alive=1 continue=0 upgrade=0 [Host: a] [Transfer-Encoding: chunked] body(16)="
+     + repeat("abcd", 4) + "\n",
+   small_limits()},
   {"content-length at max_body_bytes", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 16\r\n\r\n" + std::string(16, 'b'),
    "POST / HTTP/1.1 keep_alive=1 continue=0 upgrade=0 [Host: a] [Content-Length: 16] body(16)=" + std::string(16, 'b') + "\n",
    small_limits()},
@@ -259,13 +264,15 @@ const std::vector<invalid_case> invalid_cases = {
   {"too many fields", "GET / HTTP/1.1\r\nHost: a\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n", 431, small_limits()},
   {"content-length over max", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 17\r\n\r\n", 413, small_limits()},
   {"chunked body over max", chunked + "9\r\n123456789\r\n9\r\n123456789\r\n0\r\n\r\n", 413, small_limits()},
-  {"chunk extension flood", chunked + "1;" + std::string(40, 'e') + "\r\nx\r\n0\r\n\r\n", 413, small_limits()},
-  {"trailer flood", chunked + "0\r\nT: " + std::string(40, 't') + "\r\n\r\n", 413, small_limits()},
-  {"leading zeros flood", chunked + std::string(40, '0') + "1\r\nx\r\n0\r\n\r\n", 413, small_limits()},
+  // Framing beyond the allowance (payload limit + max_header_bytes: 80 bytes here) is 413.
+  {"chunk extension flood", chunked + "1;" + std::string(120, 'e') + "\r\nx\r\n0\r\n\r\n", 413, small_limits()},
+  {"trailer flood", chunked + "0\r\nT: " + std::string(120, 't') + "\r\n\r\n", 413, small_limits()},
+  {"leading zeros flood", chunked + std::string(120, '0') + "1\r\nx\r\n0\r\n\r\n", 413, small_limits()},
+  {"one-byte chunks flood", chunked + repeat("1\r\nx\r\n", 16) + "0\r\n\r\n", 413, small_limits()},
   {"chunk size over max", chunked + "11\r\n", 413, small_limits()},
   // Over the limit first, bad framing later: 413 whatever the split.
-  {"trailer flood, then bare LF", chunked + "0\r\nT: " + std::string(40, 't') + "\r\n\n", 413, small_limits()},
-  {"chunked body over max, then bad framing", chunked + "9\r\n123456789\r\n7\r\n1234567XY", 413, small_limits()},
+  {"trailer flood, then bare LF", chunked + "0\r\nT: " + std::string(120, 't') + "\r\n\n", 413, small_limits()},
+  {"chunked body over max, then bad framing", chunked + "9\r\n123456789\r\n8\r\n12345678XY", 413, small_limits()},
 };
 
 } // namespace
