@@ -5,7 +5,7 @@ namespace warren {
 http_config::http_config() {
   opt_group{custom_options_, "global"}
     .add(max_header_bytes, "max-header-bytes",
-         "request line + headers in bytes; more gets 431 (default 16384)")
+         "request line + headers in bytes; more gets 431, or 414 within the request target (default 16384)")
     .add(max_header_count, "max-header-count", "header fields per request; more gets 431 (default 100)")
     .add(max_body_bytes, "max-body-bytes", "request body bytes; more gets 413 (default 8388608)")
     .add(header_timeout_ms, "header-timeout-ms",

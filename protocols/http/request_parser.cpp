@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cctype>
 #include <cstring>
 #include <utility>
 
@@ -20,6 +21,43 @@ bool valid_target(std::string_view target) noexcept {
       return false;
   }
   return true;
+}
+
+/// RFC 9110 7.2 / RFC 3986 3.2.2-3.2.3: a Host value is empty, or
+/// `uri-host [ ":" port ]` where uri-host is an IP-literal in brackets or a
+/// reg-name (unreserved, pct-encoded, sub-delims) and port is digits.
+bool valid_host(std::string_view host) noexcept {
+  auto is_hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+  std::size_t i = 0;
+  if (!host.empty() && host.front() == '[') {
+    auto close = host.find(']');
+    if (close == std::string_view::npos || close == 1)
+      return false;
+    for (char c : host.substr(1, close - 1))
+      if (!(is_hex(c) || c == ':' || c == '.' || c == 'v' || c == 'V'))
+        return false;
+    i = close + 1;
+  } else {
+    for (; i < host.size() && host[i] != ':'; ++i) {
+      char c = host[i];
+      if (c == '%') {
+        if (i + 2 >= host.size() || !is_hex(host[i + 1]) || !is_hex(host[i + 2]))
+          return false;
+        i += 2;
+        continue;
+      }
+      if (!(std::isalnum(static_cast<unsigned char>(c)) != 0
+            || std::string_view{"-._~!$&'()*+,;="}.find(c) != std::string_view::npos))
+        return false;
+    }
+  }
+  if (i == host.size())
+    return true;
+  if (host[i] != ':')
+    return false;
+  auto port = host.substr(i + 1);
+  return port.size() <= 5
+         && port.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
 /// RFC 9112 9.3 persistence rule; `close` wins over `keep-alive`.
@@ -44,6 +82,7 @@ const llhttp_settings_t& request_parser::settings() noexcept {
     llhttp_settings_t s;
     llhttp_settings_init(&s);
     s.on_url = on_url;
+    s.on_url_complete = on_url_complete;
     s.on_header_field = on_header_field;
     s.on_header_field_complete = on_header_field_complete;
     s.on_header_value = on_header_value;
@@ -88,8 +127,11 @@ parse_result request_parser::feed(const char* data, std::size_t size) {
       // Never show llhttp more head bytes than allowed: the limit is exact
       // and independent of how the input is split.
       std::size_t room = limits_.max_header_bytes - head_bytes_;
-      if (room == 0 && slice > 0)
+      if (room == 0 && slice > 0) {
+        if (!request_.target.empty() && !url_complete_)
+          return fail(414, "request target too long", consumed);
         return fail(431, "request header section too large", consumed);
+      }
       slice = std::min(slice, room);
     } else {
       // Show llhttp at most one body byte over the limit: then whatever the
@@ -163,6 +205,7 @@ request request_parser::take_request() {
   in_field_ = false;
   continue_pending_ = false;
   chunked_ = false;
+  url_complete_ = false;
   framing_.reset();
   phase_ = out.keep_alive ? phase::head : phase::closed;
   return out;
@@ -196,6 +239,11 @@ int request_parser::map_llhttp_error(llhttp_errno_t err) const noexcept {
 
 int request_parser::on_url(llhttp_t* p, const char* at, std::size_t size) {
   self(p).request_.target.append(at, size);
+  return 0;
+}
+
+int request_parser::on_url_complete(llhttp_t* p) {
+  self(p).url_complete_ = true;
   return 0;
 }
 
@@ -314,6 +362,8 @@ int request_parser::finish_head() {
   auto hosts = count_header(r.headers, "Host");
   if (hosts > 1 || (hosts == 0 && r.version_minor == 1))
     return reject(400, "missing or repeated Host"); // RFC 9112 3.2
+  if (auto host = find_header(r.headers, "Host"); host && !valid_host(*host))
+    return reject(400, "invalid Host"); // RFC 9112 3.2
   if (find_header(r.headers, "Transfer-Encoding")) {
     // llhttp already refused "chunked" twice or not last; it accepts
     // "gzip, chunked" and fails "gzip" later with a 400.

@@ -31,7 +31,7 @@ struct parse_result {
   /// Bytes of the input that were consumed. On `need_more` all of them; on
   /// the other statuses the caller keeps the rest and feeds it again later.
   std::size_t consumed = 0;
-  /// HTTP status for the error response (400, 413, 431, 501, 505); 0 otherwise.
+  /// HTTP status for the error response (400, 413, 414, 431, 501, 505); 0 otherwise.
   int error_status = 0;
   /// Static text saying why, for logs; empty unless `status == error`.
   const char* error_reason = "";
@@ -94,6 +94,7 @@ private:
   static request_parser& self(llhttp_t* p) noexcept;
 
   static int on_url(llhttp_t* p, const char* at, std::size_t size);
+  static int on_url_complete(llhttp_t* p);
   static int on_header_field(llhttp_t* p, const char* at, std::size_t size);
   static int on_header_field_complete(llhttp_t* p);
   static int on_header_value(llhttp_t* p, const char* at, std::size_t size);
@@ -132,6 +133,8 @@ private:
   std::size_t header_count_ = 0;
   bool in_field_ = false;
   bool continue_pending_ = false;
+  /// The request target is complete: a head over max_header_bytes before it is 414.
+  bool url_complete_ = false;
   /// The body of the current request is chunked (its framing is checked).
   bool chunked_ = false;
   event event_ = event::none;

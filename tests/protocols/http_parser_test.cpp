@@ -108,6 +108,13 @@ const std::string chunked = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ch
 const std::vector<valid_case> valid_cases = {
   {"get", "GET / HTTP/1.1\r\n" + host + "\r\n",
    "GET / HTTP/1.1 keep_alive=1 continue=0 upgrade=0 [Host: a] body(0)=\n"},
+  {"Host forms of RFC 3986",
+   "GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\nGET / HTTP/1.1\r\nHost: ex-1.example.com:\r\n\r\n"
+   "GET / HTTP/1.1\r\nHost:\r\n\r\nGET / HTTP/1.1\r\nHost: a_b~c%41!$&'()*+,;=\r\n\r\n",
+   "GET / HTTP/1.1 keep_alive=1 continue=0 upgrade=0 [Host: [::1]:8080] body(0)=\n"
+   "GET / HTTP/1.1 keep_alive=1 continue=0 upgrade=0 [Host: ex-1.example.com:] body(0)=\n"
+   "GET / HTTP/1.1 keep_alive=1 continue=0 upgrade=0 [Host: ] body(0)=\n"
+   "GET / HTTP/1.1 keep_alive=1 continue=0 upgrade=0 [Host: a_b~c%41!$&'()*+,;=] body(0)=\n"},
   {"leading empty lines", "\r\n\r\nGET / HTTP/1.1\r\n" + host + "\r\n",
    "GET / HTTP/1.1 keep_alive=1 continue=0 upgrade=0 [Host: a] body(0)=\n"},
   {"whitespace around values trimmed", "GET /x?q=1 HTTP/1.1\r\nHost:a\r\nX-A: \t v  w \t\r\nX-E:\r\n\r\n",
@@ -243,6 +250,16 @@ const std::vector<invalid_case> invalid_cases = {
   {"llhttp 8.1: two token extensions", chunked + "3;a=b;c=d\r\nabc\r\n0\r\n\r\n", 400},
   // llhttp 8.1 also refuses a quoted-pair in a quoted extension value.
   {"llhttp 8.1: quoted-pair in extension", chunked + "3;a=\"b\\\"c\"\r\nabc\r\n0\r\n\r\n", 400},
+  {"Host with a space", "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400},
+  {"Host with a slash", "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400},
+  {"Host with userinfo", "GET / HTTP/1.1\r\nHost: u@a\r\n\r\n", 400},
+  {"Host with a query", "GET / HTTP/1.1\r\nHost: a?b\r\n\r\n", 400},
+  {"Host with a quote", "GET / HTTP/1.1\r\nHost: \"a\"\r\n\r\n", 400},
+  {"Host with a letter port", "GET / HTTP/1.1\r\nHost: a:abc\r\n\r\n", 400},
+  {"Host with a long port", "GET / HTTP/1.1\r\nHost: a:123456\r\n\r\n", 400},
+  {"Host with two ports", "GET / HTTP/1.1\r\nHost: a:1:2\r\n\r\n", 400},
+  {"Host with an open bracket", "GET / HTTP/1.1\r\nHost: [::1\r\n\r\n", 400},
+  {"Host with a bad escape", "GET / HTTP/1.1\r\nHost: a%4\r\n\r\n", 400},
   {"unknown coding", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: gzip\r\n\r\n", 501},
   {"unknown coding before chunked", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501},
   {"identity coding", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: identity\r\n\r\n", 501},
@@ -259,6 +276,9 @@ const std::vector<invalid_case> invalid_cases = {
   {"HTTP/1.2", "GET / HTTP/1.2\r\n" + host + "\r\n", 505},
   {"head over max_header_bytes", "GET / HTTP/1.1\r\n" + host + "X: " + std::string(33, 'v') + "\r\n\r\n", 431,
    small_limits()},
+  {"request target over max_header_bytes", "GET /" + std::string(100, 'u') + " HTTP/1.1\r\n" + host + "\r\n", 414,
+   small_limits()},
+  {"endless request target", "GET /" + std::string(200, 'u'), 414, small_limits()},
   {"endless header line", "GET / HTTP/1.1\r\nX: " + std::string(200, 'v'), 431, small_limits()},
   {"endless empty lines", repeat("\r\n", 40), 431, small_limits()},
   {"too many fields", "GET / HTTP/1.1\r\nHost: a\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n", 431, small_limits()},
