@@ -91,16 +91,36 @@ http_router::handler file_readers::handler(std::string mount) const {
     auto reader = readers[next->fetch_add(1, std::memory_order_relaxed) % readers.size()];
     auto promise = self->make_response_promise<http::response>();
     auto type = std::string{http::content_type_for(*relative)};
+    // The request is gone by the time the file is open: keep its precondition fields.
+    http::request conditions;
+    for (const auto& field : req.headers)
+      if (field.name.size() > 3 && http::iequals(field.name.substr(0, 3), "If-"))
+        conditions.headers.push_back(field);
     self->request(reader, caf::infinite, open_atom::value, *relative)
       .then(
-        [promise, reader, type](open_result& opened) mutable {
+        [promise, reader, type, conditions](open_result& opened) mutable {
           if (opened.status != 200) {
             promise.deliver(http::make_error_response(opened.status));
             return;
           }
+          auto last_modified = http::date_cache::format(opened.modified);
+          // Range is not served here (a streamed body starts at 0); the other preconditions
+          // are, in RFC 9110 13.2.2 order.
+          auto preconditions =
+            http::evaluate_preconditions(conditions, opened.modified, std::time(nullptr));
+          if (preconditions.status == http::precondition_outcome::not_modified) {
+            http::response not_modified{304};
+            not_modified.set_header("Last-Modified", last_modified);
+            promise.deliver(std::move(not_modified));
+            return;
+          }
+          if (preconditions.status == http::precondition_outcome::precondition_failed) {
+            promise.deliver(http::make_error_response(412));
+            return;
+          }
           http::response response{200};
           response.set_header("Content-Type", type);
-          response.set_header("Last-Modified", http::date_cache::format(opened.modified));
+          response.set_header("Last-Modified", last_modified);
           response.stream = make_streamed_body(
             http_body_source{reader, std::move(opened.file), 0}, opened.size);
           promise.deliver(std::move(response));

@@ -167,6 +167,17 @@ BOOST_AUTO_TEST_CASE(static_files_range_and_not_modified_with_curl) {
   auto missing = run_command("curl -s -o /dev/null -w '%{http_code}' "
                              + server.url("/dynamic/missing.txt"));
   BOOST_TEST(missing == "404");
+  // /dynamic/ answers the same preconditions (it streams whole files, so no Range).
+  auto status_of = [&](const std::string& header, const std::string& target) {
+    return run_command("curl -s -o /dev/null -w '%{http_code}' -H '" + header + "' "
+                       + server.url(target));
+  };
+  BOOST_TEST(status_of("If-Modified-Since: " + date, "/dynamic/hello.txt") == "304");
+  BOOST_TEST(status_of("If-Unmodified-Since: Sun, 06 Nov 1994 08:49:37 GMT", "/dynamic/hello.txt")
+             == "412");
+  BOOST_TEST(status_of("If-Match: \"abc\"", "/dynamic/hello.txt") == "412");
+  BOOST_TEST(status_of("If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT", "/dynamic/hello.txt")
+             == "200");
 }
 
 BOOST_AUTO_TEST_CASE(static_files_see_replaced_and_deleted_files) {
