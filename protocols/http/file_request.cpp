@@ -23,6 +23,21 @@ std::optional<std::uint64_t> parse_digits(std::string_view s) {
   return value;
 }
 
+/// A byte position of a Range field: digits of any length (RFC 9110 14.1.1), saturating at
+/// UINT64_MAX, which is past the end of any file.
+std::optional<std::uint64_t> parse_position(std::string_view s) {
+  if (s.empty() || s.find_first_not_of("0123456789") != std::string_view::npos)
+    return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : s) {
+    auto digit = static_cast<std::uint64_t>(c - '0');
+    if (value > (UINT64_MAX - digit) / 10)
+      return UINT64_MAX;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
 int month_index(std::string_view name) {
   static constexpr std::array<std::string_view, 12> months{
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -70,7 +85,7 @@ byte_range parse_range(std::string_view header, std::uint64_t size) {
   auto first_text = trim_ows(spec.substr(0, dash));
   auto last_text = trim_ows(spec.substr(dash + 1));
   if (first_text.empty()) {  // suffix range: the last n bytes
-    auto n = parse_digits(last_text);
+    auto n = parse_position(last_text);
     if (!n)
       return {};
     if (*n == 0 || size == 0)
@@ -78,12 +93,12 @@ byte_range parse_range(std::string_view header, std::uint64_t size) {
     auto length = std::min(*n, size);
     return {byte_range::partial, size - length, size - 1};
   }
-  auto first = parse_digits(first_text);
+  auto first = parse_position(first_text);
   if (!first)
     return {};
   std::uint64_t last = size == 0 ? 0 : size - 1;
   if (!last_text.empty()) {
-    auto parsed = parse_digits(last_text);
+    auto parsed = parse_position(last_text);
     if (!parsed || *parsed < *first)
       return {};  // malformed: ignore the header
     last = std::min(*parsed, last);

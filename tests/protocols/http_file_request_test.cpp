@@ -50,7 +50,12 @@ BOOST_AUTO_TEST_CASE(range_table) {
     {"bytes=a-b", 10, byte_range::whole, 0, 0},
     {"bytes=-", 10, byte_range::whole, 0, 0},
     {"bytes=1", 10, byte_range::whole, 0, 0},
-    {"bytes=99999999999999999999-", 10, byte_range::whole, 0, 0},  // too many digits
+    // Positions past 2^64 are legal digits, past the end of any file.
+    {"bytes=99999999999999999999-", 10, byte_range::unsatisfiable, 0, 0},
+    {"bytes=0-99999999999999999999999", 10, byte_range::partial, 0, 9},
+    {"bytes=3-18446744073709551615", 10, byte_range::partial, 3, 9},
+    {"bytes=-99999999999999999999999", 10, byte_range::partial, 0, 9},
+    {"bytes=18446744073709551616-18446744073709551615", 10, byte_range::unsatisfiable, 0, 0},
   };
   for (auto& r : rows) {
     BOOST_TEST_CONTEXT(r.header << " of " << r.size) {
