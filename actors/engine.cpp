@@ -95,12 +95,16 @@ caf::expected<server_info> engine::serve(const std::string& host, std::uint16_t 
     return caf::make_error(caf::sec::cannot_open_port,
                            "cannot listen on " + host + ":" + std::to_string(port) + ": "
                              + ec.message());
-  auto bound_port = acceptor->local_endpoint().port();
+  auto bound = acceptor->local_endpoint();
+  auto bound_port = bound.port();
+  auto bound_address = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
+                                               : bound.address().to_string();
   auto listener = sys_.spawn<listener_actor>(std::move(acceptor), reactors_.get(),
                                              std::move(spawner), context_,
                                              cfg_.max_connections);
   listeners_.push_back(listener);
-  return server_info{listener, host, bound_port};
+  return server_info{listener, host, bound_port,
+                     bound_address + ":" + std::to_string(bound_port)};
 }
 
 caf::actor engine::attach_framed(std::unique_ptr<transport::stream> stream,

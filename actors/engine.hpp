@@ -21,8 +21,9 @@ namespace warren {
 /// A listening server started by the engine.
 struct server_info {
   caf::actor listener;  ///< the listener actor (accepts `count_atom`, `shutdown_atom`)
-  std::string host;
+  std::string host;     ///< as asked for (an address or a name)
   std::uint16_t port;   ///< the bound port (the real one when 0 was asked for)
+  std::string address;  ///< the bound address and port, e.g. "127.0.0.1:7000", "[::1]:7000"
 };
 
 /// What users call: starts reactors, opens listeners whose connections are actors running

@@ -13,7 +13,7 @@ namespace warren {
 
 config::config() {
   opt_group{custom_options_, "global"}
-    .add(host, "host", "address to listen on (default 127.0.0.1)")
+    .add(host, "host", "address (IPv4, IPv6) or host name to listen on (default 127.0.0.1)")
     .add(port, "port,p", "TCP port to listen on, 0 for an ephemeral one (default 7000)")
     .add(reactor_threads, "reactor-threads", "asio reactors, each with a waiter thread (default 1)")
     .add(reactor_spin_us, "reactor-spin-us",

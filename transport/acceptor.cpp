@@ -10,13 +10,32 @@
 
 namespace warren::transport {
 
+asio::ip::address listen_address(asio::io_context& io, std::string_view host,
+                                 asio::error_code& ec) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);  // "[::1]", as in a URL
+  auto address = asio::ip::make_address(std::string{host}, ec);
+  if (!ec)
+    return address;
+  // A name: resolved once, at start-up (blocking is fine here); its first address is used.
+  asio::ip::tcp::resolver resolver{io};
+  auto found = resolver.resolve(std::string{host}, "", asio::ip::resolver_base::address_configured, ec);
+  if (ec)
+    return {};
+  if (found.empty()) {
+    ec = asio::error::host_not_found;
+    return {};
+  }
+  return found.begin()->endpoint().address();
+}
+
 acceptor::acceptor(asio::io_context& io, const std::string& host, std::uint16_t port,
                    int backlog, std::error_code& ec)
   : protocol_(asio::ip::tcp::v4()), socket_(io.get_executor()) {
   asio::error_code aec;
-  auto address = asio::ip::make_address(host, aec);
+  auto address = listen_address(io, host, aec);
   if (aec) {
-    ec = std::make_error_code(std::errc::invalid_argument);
+    ec = aec;
     return;
   }
   asio::ip::tcp::endpoint endpoint{address, port};

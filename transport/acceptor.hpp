@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 namespace warren::transport {
@@ -28,6 +29,11 @@ struct accept_result {
   int fd = -1;
   int error = 0;
 };
+
+/// The address to listen on for `host`: an IPv4 or IPv6 literal (brackets allowed, "[::1]"),
+/// else a name resolved now (its first address). Sets `ec` when there is none.
+asio::ip::address listen_address(asio::io_context& io, std::string_view host,
+                                 asio::error_code& ec);
 
 /// A listening TCP socket. Accepts without blocking; readiness arrives as a message.
 /// @warning Not thread-safe: only the owning listener actor uses it.

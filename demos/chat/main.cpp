@@ -59,7 +59,7 @@ int serve(caf::actor_system& sys, const warren::framed_config& cfg) {
     caf::anon_send_exit(the_room, caf::exit_reason::user_shutdown);
     return 1;
   }
-  std::cout << "warren-chat listening on " << server->host << ':' << server->port
+  std::cout << "warren-chat listening on " << server->address
             << std::endl;
   auto code = engine.run_until_signal();
   caf::anon_send_exit(the_room, caf::exit_reason::user_shutdown);

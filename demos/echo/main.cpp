@@ -20,7 +20,7 @@ int serve(caf::actor_system& sys, const warren::framed_config& cfg) {
     std::cerr << "warren-echo: " << sys.render(server.error()) << std::endl;
     return 1;
   }
-  std::cout << "warren-echo listening on " << server->host << ':' << server->port
+  std::cout << "warren-echo listening on " << server->address
             << std::endl;
   return engine.run_until_signal();
 }

@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
         std::cerr << "warren-http: " << sys.render(server.error()) << std::endl;
         return 1;
       }
-      std::cout << "warren-http listening on " << server->host << ':' << server->port
+      std::cout << "warren-http listening on " << server->address
                 << std::endl;
       auto code = engine.run_until_signal();
       readers.stop();

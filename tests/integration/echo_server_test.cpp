@@ -203,6 +203,21 @@ BOOST_AUTO_TEST_CASE(sigterm_delivers_pending_output_then_exits_zero) {
   BOOST_TEST(server.wait_exit(generous) == 0);
 }
 
+BOOST_AUTO_TEST_CASE(host_names_and_bracketed_addresses_are_accepted) {
+  // Only the start is checked (the banner names the bound address): which address
+  // "localhost" resolves to first depends on the machine.
+  for (const char* host : {"--host=localhost", "--host=[127.0.0.1]"}) {
+    BOOST_TEST_CONTEXT(host) {
+      server_process server{WARREN_ECHO_PATH, {host, "--port=0"}};
+      BOOST_TEST(server.port() > 0);
+    }
+  }
+  server_process server{WARREN_ECHO_PATH, {"--host=[127.0.0.1]", "--port=0"}};
+  test_client client{server.port()};
+  client.send_frame("bracketed");
+  BOOST_TEST(client.read_frame() == std::optional<std::string>{"bracketed"});
+}
+
 BOOST_AUTO_TEST_CASE(help_and_bad_options) {
   // --help exits 0; an unknown option and an invalid value exit 2 with a message.
   auto run = [](const std::string& args) {
