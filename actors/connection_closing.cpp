@@ -27,9 +27,13 @@ void connection_actor::finish_graceful_close() {
     close_now(pending_close_reason_);
     return;
   }
-  if (!peer_may_send_more() && !unconsumed_ && stream_->unread_bytes() == 0) {
+  if (!unconsumed_ && stream_->unread_bytes() == 0
+      && (!peer_may_send_more()
+          || (pending_close_reason_ == close_reason::shutdown && stream_->unsent_bytes() == 0))) {
     // Nothing unread and nothing more expected: a plain close sends FIN after the output
     // the kernel still holds, no reset (nginx's lingering_close "on" decides the same way).
+    // In a shutdown, a connection whose output the peer has all acknowledged (an idle one)
+    // closes at once too: a reset for whatever it sends later cannot destroy any of it.
     close_now(pending_close_reason_);
     return;
   }
@@ -103,11 +107,10 @@ void connection_actor::handle_tick() {
       const auto shutdown_deadline = context_->shutdown_deadline();
       const bool shutdown_budget = unsent > 0 && pending_close_reason_ == close_reason::shutdown
                                    && now < shutdown_deadline;
-      if (progress || shutdown_budget) {
+      // A shutdown's deadline caps every linger (it is time_point::max() outside one).
+      if ((progress || shutdown_budget) && now < shutdown_deadline) {
         linger_unsent_ = static_cast<std::uint32_t>(std::min<std::size_t>(unsent, UINT32_MAX));
-        close_deadline_ = now + linger_timeout;
-        if (shutdown_budget)
-          close_deadline_ = std::min(close_deadline_, shutdown_deadline);
+        close_deadline_ = std::min(now + linger_timeout, shutdown_deadline);
         schedule_tick();
         return;
       }
