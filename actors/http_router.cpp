@@ -55,6 +55,8 @@ const http_router::entry* http_router::find(std::string_view method, std::string
 
 caf::result<http::response> http_router::dispatch(http_connection* self,
                                                   const http::request& req) const {
+  if (req.target == "*")  // OPTIONS * (the parser refuses "*" with any other method)
+    return server_options();
   bool path_known = false;
   std::string allow;
   auto path = req.path();
@@ -68,6 +70,19 @@ caf::result<http::response> http_router::dispatch(http_connection* self,
   auto refused = http::make_error_response(405);
   refused.set_header("Allow", allow);
   return refused;
+}
+
+http::response http_router::server_options() const {
+  std::string allow;
+  for (auto& e : entries_) {
+    add_allowed(allow, e.method);
+    if (e.method == "GET")
+      add_allowed(allow, "HEAD");
+  }
+  add_allowed(allow, "OPTIONS");
+  http::response answer{204};
+  answer.set_header("Allow", allow);
+  return answer;
 }
 
 http_behavior_factory http_router::factory() const {

@@ -20,7 +20,8 @@ namespace warren {
 ///
 /// Exact paths win over prefixes; among prefixes the longest wins. HEAD falls back to the
 /// GET handler (the connection drops the body). A path with no route gets 404; a path whose
-/// routes have other methods gets 405 with `Allow`. Paths are compared as sent (still
+/// routes have other methods gets 405 with `Allow`. `OPTIONS *` gets 204 with every method
+/// routed anywhere in `Allow`. Paths are compared as sent (still
 /// percent-encoded); handlers decode what they use.
 class http_router {
 public:
@@ -47,6 +48,9 @@ private:
     bool prefix;
     handler h;
   };
+
+  /// The answer to `OPTIONS *`: what the server as a whole allows.
+  http::response server_options() const;
 
   const entry* find(std::string_view method, std::string_view path, bool& path_known,
                     std::string& allow) const;

@@ -359,6 +359,8 @@ int request_parser::finish_head() {
     return reject(501, "CONNECT is not supported");
   if (!valid_target(r.target))
     return reject(400, "invalid request target");
+  if (r.target == "*" && parser_.method != HTTP_OPTIONS)
+    return reject(400, "asterisk-form target outside OPTIONS"); // RFC 9112 3.2.4
   auto hosts = count_header(r.headers, "Host");
   if (hosts > 1 || (hosts == 0 && r.version_minor == 1))
     return reject(400, "missing or repeated Host"); // RFC 9112 3.2

@@ -91,3 +91,10 @@ BOOST_AUTO_TEST_CASE(a_method_is_not_taken_for_part_of_another) {
   auto refused = run(router, "GET", "/p");
   BOOST_CHECK_EQUAL(allow_of(refused), "PUTX, PUT");
 }
+
+BOOST_AUTO_TEST_CASE(options_asterisk_lists_every_routed_method) {
+  auto router = sample_router();
+  auto answer = run(router, "OPTIONS", "*");
+  BOOST_CHECK_EQUAL(answer.status, 204);
+  BOOST_CHECK_EQUAL(allow_of(answer), "GET, HEAD, POST, PUT, OPTIONS");
+}

@@ -250,6 +250,7 @@ const std::vector<invalid_case> invalid_cases = {
   {"llhttp 8.1: two token extensions", chunked + "3;a=b;c=d\r\nabc\r\n0\r\n\r\n", 400},
   // llhttp 8.1 also refuses a quoted-pair in a quoted extension value.
   {"llhttp 8.1: quoted-pair in extension", chunked + "3;a=\"b\\\"c\"\r\nabc\r\n0\r\n\r\n", 400},
+  {"asterisk-form with GET", "GET * HTTP/1.1\r\nHost: a\r\n\r\n", 400},
   {"Host with a space", "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400},
   {"Host with a slash", "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400},
   {"Host with userinfo", "GET / HTTP/1.1\r\nHost: u@a\r\n\r\n", 400},
