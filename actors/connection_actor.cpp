@@ -272,6 +272,9 @@ void connection_actor::flush_output() {
       on_output_flushed();
       return;
     case transport::io_result::would_block:
+      // What the kernel holds now: the write-timeout check compares against it.
+      kernel_unsent_seen_ =
+        static_cast<std::uint32_t>(std::min<std::size_t>(stream_->unsent_bytes(), UINT32_MAX));
       if (!write_armed_) {
         write_armed_ = true;
         stream_->wait_writable(ctrl());

@@ -195,9 +195,10 @@ private:
   /// When a graceful close (shutdown or linger) gives up and closes; max() while none.
   clock_type::time_point close_deadline_ = clock_type::time_point::max();
   timer_wheel::handle timer_;
-  /// While lingering: bytes the kernel still held for the peer at the last check (32 bits,
-  /// like SIOCOUTQ's answer, so that it packs with the flags below).
-  std::uint32_t linger_unsent_ = UINT32_MAX;
+  /// Bytes the kernel still held for the peer at the last look (while lingering, or since
+  /// writes last blocked): less at the next look means the peer is taking data. 32 bits,
+  /// like SIOCOUTQ's answer, so that it packs with the flags below.
+  std::uint32_t kernel_unsent_seen_ = UINT32_MAX;
   close_reason pending_close_reason_ = close_reason::peer_closed;
   // One bit each (a million connections: every byte counts); all start false (constructor).
   bool closed_ : 1;

@@ -103,13 +103,13 @@ void connection_actor::handle_tick() {
       // peer: linger on while the peer keeps taking it, and in a graceful shutdown for as
       // long as its deadline allows (the operator gave that long for output to drain).
       auto unsent = stream_->unsent_bytes();
-      const bool progress = unsent > 0 && unsent < linger_unsent_;
+      const bool progress = unsent > 0 && unsent < kernel_unsent_seen_;
       const auto shutdown_deadline = context_->shutdown_deadline();
       const bool shutdown_budget = unsent > 0 && pending_close_reason_ == close_reason::shutdown
                                    && now < shutdown_deadline;
       // A shutdown's deadline caps every linger (it is time_point::max() outside one).
       if ((progress || shutdown_budget) && now < shutdown_deadline) {
-        linger_unsent_ = static_cast<std::uint32_t>(std::min<std::size_t>(unsent, UINT32_MAX));
+        kernel_unsent_seen_ = static_cast<std::uint32_t>(std::min<std::size_t>(unsent, UINT32_MAX));
         close_deadline_ = std::min(now + linger_timeout, shutdown_deadline);
         schedule_tick();
         return;
@@ -120,6 +120,15 @@ void connection_actor::handle_tick() {
   }
   if (!output_.empty()) {
     if (s.write_timeout.count() > 0 && now - last_write_progress_ >= s.write_timeout) {
+      // A peer with a small receive window may be reading all along, only too slowly for
+      // the kernel to take our next write: what the kernel held shrinking is progress too.
+      auto unsent = stream_->unsent_bytes();
+      if (unsent > 0 && unsent < kernel_unsent_seen_) {
+        kernel_unsent_seen_ = static_cast<std::uint32_t>(std::min<std::size_t>(unsent, UINT32_MAX));
+        last_write_progress_ = now;
+        schedule_tick();
+        return;
+      }
       close_now(close_reason::write_timeout);
       return;
     }
