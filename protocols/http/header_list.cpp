@@ -1,5 +1,7 @@
 #include "protocols/http/header_list.hpp"
 
+#include <cctype>
+
 namespace warren::http {
 
 namespace {
@@ -66,6 +68,40 @@ bool is_field_value(std::string_view s) noexcept {
       return false;
   }
   return true;
+}
+
+bool is_host_value(std::string_view host) noexcept {
+  auto is_hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+  std::size_t i = 0;
+  if (!host.empty() && host.front() == '[') {
+    auto close = host.find(']');
+    if (close == std::string_view::npos || close == 1)
+      return false;
+    for (char c : host.substr(1, close - 1))
+      if (!(is_hex(c) || c == ':' || c == '.' || c == 'v' || c == 'V'))
+        return false;
+    i = close + 1;
+  } else {
+    for (; i < host.size() && host[i] != ':'; ++i) {
+      char c = host[i];
+      if (c == '%') {
+        if (i + 2 >= host.size() || !is_hex(host[i + 1]) || !is_hex(host[i + 2]))
+          return false;
+        i += 2;
+        continue;
+      }
+      if (!(std::isalnum(static_cast<unsigned char>(c)) != 0
+            || std::string_view{"-._~!$&'()*+,;="}.find(c) != std::string_view::npos))
+        return false;
+    }
+  }
+  if (i == host.size())
+    return true;
+  if (host[i] != ':')
+    return false;
+  auto port = host.substr(i + 1);
+  return port.size() <= 5
+         && port.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
 std::string_view trim_ows(std::string_view s) noexcept {

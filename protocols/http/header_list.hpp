@@ -32,6 +32,11 @@ bool is_token(std::string_view s) noexcept;
 /// (so no CR, LF or NUL; RFC 9110 5.5).
 bool is_field_value(std::string_view s) noexcept;
 
+/// True if `host` is a valid Host field value (RFC 9112 3.2, RFC 3986 3.2.2-3.2.3): empty,
+/// or `uri-host [ ":" port ]` where uri-host is an IP literal in brackets or a reg-name
+/// (unreserved, pct-encoded, sub-delims) and port is at most 5 digits.
+bool is_host_value(std::string_view host) noexcept;
+
 /// `s` without leading and trailing SP / HTAB (RFC 9110 OWS).
 std::string_view trim_ows(std::string_view s) noexcept;
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <cctype>
 #include <cstring>
 #include <utility>
 
@@ -21,43 +20,6 @@ bool valid_target(std::string_view target) noexcept {
       return false;
   }
   return true;
-}
-
-/// RFC 9110 7.2 / RFC 3986 3.2.2-3.2.3: a Host value is empty, or
-/// `uri-host [ ":" port ]` where uri-host is an IP-literal in brackets or a
-/// reg-name (unreserved, pct-encoded, sub-delims) and port is digits.
-bool valid_host(std::string_view host) noexcept {
-  auto is_hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
-  std::size_t i = 0;
-  if (!host.empty() && host.front() == '[') {
-    auto close = host.find(']');
-    if (close == std::string_view::npos || close == 1)
-      return false;
-    for (char c : host.substr(1, close - 1))
-      if (!(is_hex(c) || c == ':' || c == '.' || c == 'v' || c == 'V'))
-        return false;
-    i = close + 1;
-  } else {
-    for (; i < host.size() && host[i] != ':'; ++i) {
-      char c = host[i];
-      if (c == '%') {
-        if (i + 2 >= host.size() || !is_hex(host[i + 1]) || !is_hex(host[i + 2]))
-          return false;
-        i += 2;
-        continue;
-      }
-      if (!(std::isalnum(static_cast<unsigned char>(c)) != 0
-            || std::string_view{"-._~!$&'()*+,;="}.find(c) != std::string_view::npos))
-        return false;
-    }
-  }
-  if (i == host.size())
-    return true;
-  if (host[i] != ':')
-    return false;
-  auto port = host.substr(i + 1);
-  return port.size() <= 5
-         && port.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
 /// RFC 9112 9.3 persistence rule; `close` wins over `keep-alive`.
@@ -364,7 +326,7 @@ int request_parser::finish_head() {
   auto hosts = count_header(r.headers, "Host");
   if (hosts > 1 || (hosts == 0 && r.version_minor == 1))
     return reject(400, "missing or repeated Host"); // RFC 9112 3.2
-  if (auto host = find_header(r.headers, "Host"); host && !valid_host(*host))
+  if (auto host = find_header(r.headers, "Host"); host && !is_host_value(*host))
     return reject(400, "invalid Host"); // RFC 9112 3.2
   if (find_header(r.headers, "Transfer-Encoding")) {
     // llhttp already refused "chunked" twice or not last; it accepts

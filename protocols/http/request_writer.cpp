@@ -12,7 +12,7 @@ public:
     switch (static_cast<request_error>(code)) {
       case request_error::invalid_method: return "method is not a token";
       case request_error::invalid_target: return "request target is empty or not visible ASCII";
-      case request_error::invalid_host: return "host is empty or not visible ASCII";
+      case request_error::invalid_host: return "host is empty or not uri-host[:port]";
       case request_error::invalid_header_name: return "header name is not a token";
       case request_error::invalid_header_value: return "control character in header value";
       case request_error::reserved_header: return "header is set by the request writer";
@@ -44,7 +44,7 @@ std::error_code check(std::string_view method, std::string_view target, std::str
     return request_error::invalid_method;
   if (!is_visible_ascii(target))
     return request_error::invalid_target;
-  if (!is_visible_ascii(host))
+  if (host.empty() || !is_host_value(host))  // what a server would refuse with 400
     return request_error::invalid_host;
   for (const auto& field : headers) {
     if (!is_token(field.name))

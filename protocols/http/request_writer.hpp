@@ -15,7 +15,7 @@ enum class request_error {
   invalid_method = 1,
   /// Request-target that is empty or not visible ASCII (SP, CR, LF, NUL, >= 0x7f).
   invalid_target,
-  /// Host value that is empty or not visible ASCII.
+  /// Host value that is empty or not `uri-host[:port]` (see is_host_value).
   invalid_host,
   /// Header name that is not a token (e.g. contains ':', CR, LF, SP).
   invalid_header_name,

@@ -139,8 +139,8 @@ std::string run(std::string_view input, const std::vector<std::size_t>& cuts,
         break;
       }
       if (res.status == parse_status::error) {
-        FUZZ_CHECK(res.error_status == 400 || res.error_status == 413 || res.error_status == 431
-                     || res.error_status == 501 || res.error_status == 505,
+        FUZZ_CHECK(res.error_status == 400 || res.error_status == 413 || res.error_status == 414
+                     || res.error_status == 431 || res.error_status == 501 || res.error_status == 505,
                    "error status " + std::to_string(res.error_status));
         FUZZ_CHECK(res.error_reason && *res.error_reason, "error without a reason");
         FUZZ_CHECK(parser->failed(), "error but not failed()");
