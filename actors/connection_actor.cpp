@@ -273,8 +273,8 @@ void connection_actor::flush_output() {
       return;
     case transport::io_result::would_block:
       // What the kernel holds now: the write-timeout check compares against it.
-      kernel_unsent_seen_ =
-        static_cast<std::uint32_t>(std::min<std::size_t>(stream_->unsent_bytes(), UINT32_MAX));
+      if (settings().write_timeout.count() > 0)
+        remember_kernel_unsent(stream_->unsent_bytes());
       if (!write_armed_) {
         write_armed_ = true;
         stream_->wait_writable(ctrl());

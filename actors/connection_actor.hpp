@@ -174,6 +174,8 @@ private:
   /// would_block or a `drained` result (the stream may then wait more cheaply).
   void arm_read(bool drained = false);
   std::optional<clock_type::time_point> next_deadline() const;
+  /// Records SIOCOUTQ's answer as kernel_unsent_seen_ (saturating at 32 bits).
+  void remember_kernel_unsent(std::size_t unsent) noexcept;
   void release_input_buffer() noexcept;
   void finish_graceful_close();
   void discard_input();

@@ -50,6 +50,10 @@ void connection_actor::finish_graceful_close() {
   arm_read();
 }
 
+void connection_actor::remember_kernel_unsent(std::size_t unsent) noexcept {
+  kernel_unsent_seen_ = static_cast<std::uint32_t>(std::min<std::size_t>(unsent, UINT32_MAX));
+}
+
 void connection_actor::close_now(close_reason reason) {
   if (closed_)
     return;
@@ -109,7 +113,7 @@ void connection_actor::handle_tick() {
                                    && now < shutdown_deadline;
       // A shutdown's deadline caps every linger (it is time_point::max() outside one).
       if ((progress || shutdown_budget) && now < shutdown_deadline) {
-        kernel_unsent_seen_ = static_cast<std::uint32_t>(std::min<std::size_t>(unsent, UINT32_MAX));
+        remember_kernel_unsent(unsent);
         close_deadline_ = std::min(now + linger_timeout, shutdown_deadline);
         schedule_tick();
         return;
@@ -124,7 +128,7 @@ void connection_actor::handle_tick() {
       // the kernel to take our next write: what the kernel held shrinking is progress too.
       auto unsent = stream_->unsent_bytes();
       if (unsent > 0 && unsent < kernel_unsent_seen_) {
-        kernel_unsent_seen_ = static_cast<std::uint32_t>(std::min<std::size_t>(unsent, UINT32_MAX));
+        remember_kernel_unsent(unsent);
         last_write_progress_ = now;
         schedule_tick();
         return;

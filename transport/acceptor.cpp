@@ -19,7 +19,8 @@ asio::ip::address listen_address(asio::io_context& io, std::string_view host,
     return address;
   // A name: resolved once, at start-up (blocking is fine here); its first address is used.
   asio::ip::tcp::resolver resolver{io};
-  auto found = resolver.resolve(std::string{host}, "", asio::ip::resolver_base::address_configured, ec);
+  auto found =
+    resolver.resolve(std::string{host}, "", asio::ip::resolver_base::address_configured, ec);
   if (ec)
     return {};
   if (found.empty()) {

@@ -323,10 +323,16 @@ int request_parser::finish_head() {
     return reject(400, "invalid request target");
   if (r.target == "*" && parser_.method != HTTP_OPTIONS)
     return reject(400, "asterisk-form target outside OPTIONS"); // RFC 9112 3.2.4
-  auto hosts = count_header(r.headers, "Host");
+  const std::string* host = nullptr;
+  std::size_t hosts = 0;
+  for (const auto& field : r.headers)
+    if (iequals(field.name, "Host")) {
+      host = &field.value;
+      ++hosts;
+    }
   if (hosts > 1 || (hosts == 0 && r.version_minor == 1))
     return reject(400, "missing or repeated Host"); // RFC 9112 3.2
-  if (auto host = find_header(r.headers, "Host"); host && !is_host_value(*host))
+  if (host && !is_host_value(*host))
     return reject(400, "invalid Host"); // RFC 9112 3.2
   if (find_header(r.headers, "Transfer-Encoding")) {
     // llhttp already refused "chunked" twice or not last; it accepts
