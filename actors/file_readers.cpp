@@ -83,7 +83,7 @@ http_router::handler file_readers::handler(std::string mount) const {
   auto next = next_;
   return [readers, next, mount = std::move(mount)](http_connection* self,
                                                    const http::request& req)
-           -> caf::result<http::response> {
+           -> http_reply {
     auto path = req.path();
     auto relative = http::safe_relative_path(path.substr(std::min(mount.size(), path.size())));
     if (!relative)

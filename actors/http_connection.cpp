@@ -28,6 +28,28 @@ std::string& thread_response_buffer() {
   return buffer;
 }
 
+/// One parser per thread waits between requests, so that a keep-alive request (each gets its
+/// own parser, an idle connection holds none) does not allocate one.
+std::unique_ptr<http::request_parser>& thread_spare_parser() {
+  thread_local std::unique_ptr<http::request_parser> spare;
+  return spare;
+}
+
+std::unique_ptr<http::request_parser> take_thread_parser(const http::parser_limits& limits) {
+  auto& spare = thread_spare_parser();
+  if (!spare)
+    return std::make_unique<http::request_parser>(limits);
+  auto parser = std::move(spare);
+  parser->restart(limits);
+  return parser;
+}
+
+void give_thread_parser(std::unique_ptr<http::request_parser> parser) {
+  auto& spare = thread_spare_parser();
+  if (!spare)
+    spare = std::move(parser);
+}
+
 } // namespace
 
 http_connection::http_connection(caf::actor_config& cfg,
@@ -60,12 +82,15 @@ std::size_t http_connection::consume(const char* data, std::size_t size) {
       break;
     }
     if (!parser_)
-      parser_ = std::make_unique<http::request_parser>(http_->settings.limits);
+      parser_ = take_thread_parser(http_->settings.limits);
     auto result = parser_->feed(data + used, size - used);
     used += result.consumed;
     if (result.status == http::parse_status::request_ready) {
       header_deadline_ = clock_type::time_point::max();
-      dispatch(parser_->take_request());
+      auto req = parser_->take_request();
+      dispatch(req);
+      if (parser_)
+        parser_->recycle(std::move(req));
     } else if (result.status == http::parse_status::expect_continue) {
       // Only when nothing is queued before it: a 100 must not overtake earlier responses.
       // Otherwise the client sends its body after its own short wait (RFC 9110 10.1.1).
@@ -87,7 +112,7 @@ std::size_t http_connection::consume(const char* data, std::size_t size) {
     return size;                   // nothing after a closing request is read
   }
   if (parser_ && !parser_->has_partial_request()) {
-    parser_.reset();  // between requests a connection holds no parser
+    give_thread_parser(std::move(parser_));  // between requests a connection holds no parser
     header_deadline_ = clock_type::time_point::max();
   } else if (parser_ && !parser_->head_complete()) {
     // Slow headers (only requests not complete within one read get here): start the clock.
@@ -102,7 +127,12 @@ std::size_t http_connection::consume(const char* data, std::size_t size) {
   return used;
 }
 
-void http_connection::dispatch(http::request req) {
+void http_connection::answer_inline(http::response&& response) {
+  if (inline_answer_ != nullptr)
+    inline_answer_->emplace(std::move(response));
+}
+
+void http_connection::dispatch(http::request& req) {
   stats().http_requests.fetch_add(1, std::memory_order_relaxed);
   auto seq = next_seq_++;
   auto context = http::response_context::for_request(req);
@@ -111,27 +141,35 @@ void http_connection::dispatch(http::request req) {
   if (!context.keep_alive)
     no_more_requests_ = true;
   // Run the user's behaviour on this actor at once, as if the request came from the peer as a
-  // CAF request: a returned response is written right away; a response promise or delegate
-  // answers later through a response message to this actor.
+  // CAF request (the element only views `req`: nothing is allocated for it): a returned
+  // response is written right away; a response promise or delegate answers later through a
+  // response message to this actor.
   auto mid = new_request_id(caf::message_priority::normal);
-  auto element = caf::make_mailbox_element(ctrl(), mid, {}, std::move(req));
+  caf::mailbox_element_view<http::request> element{caf::strong_actor_ptr{ctrl()}, mid, {}, req};
   auto* previous = current_mailbox_element();
-  current_mailbox_element(element.get());
+  current_mailbox_element(&element);
+  std::optional<http::response> answered_inline;
+  inline_answer_ = &answered_inline;
   caf::optional<caf::message> result;
   bool threw = false;
   try {
     if (!bhvr_stack().empty())
-      result = bhvr_stack().back()(element->content());
+      result = bhvr_stack().back()(element.content());
   } catch (...) {
     threw = true;
   }
+  inline_answer_ = nullptr;
   current_mailbox_element(previous);
   if (closing())
     return;
-  // A response promise or delegate takes the request's sender (this actor) out of the
-  // element (CAF 0.17 neither marks the id answered nor returns anything telling): the
-  // answer comes later as a response message.
-  if (!threw && element->sender == nullptr) {
+  http::response response;
+  std::optional<close_reason> close;
+  if (!threw && answered_inline) {
+    response = std::move(*answered_inline);
+  } else if (!threw && element.sender == nullptr) {
+    // A response promise or delegate took the request's sender (this actor) out of the
+    // element (CAF 0.17 neither marks the id answered nor returns anything telling): the
+    // answer comes later as a response message.
     auto deadline = http_->settings.handler_timeout.count() > 0
                       ? clock_type::now() + http_->settings.handler_timeout
                       : clock_type::time_point::max();
@@ -146,10 +184,7 @@ void http_connection::dispatch(http::request req) {
       });
     schedule_tick();
     return;
-  }
-  http::response response;
-  std::optional<close_reason> close;
-  if (!threw && result && result->match_elements<http::response>()) {
+  } else if (!threw && result && result->match_elements<http::response>()) {
     response = std::move(result->get_mutable_as<http::response>(0));
   } else {
     response = http::make_error_response(500);  // threw, no handler, or not a response

@@ -97,6 +97,13 @@ protected:
   void on_output_flushed() override;
 
 private:
+  friend class http_router;
+
+  /// Answers the request whose handler is running now with `response`, without packing it
+  /// into a message (http_router's handlers return responses this way). Outside a handler
+  /// call it does nothing.
+  void answer_inline(http::response&& response);
+
   /// A response waiting for the ones before it (pipelining) or for its handler.
   struct slot {
     bool ready = false;
@@ -116,7 +123,7 @@ private:
   /// File ranges queued for the peer (each keeps a descriptor open) before it takes no more.
   static constexpr std::size_t max_queued_files = 16;
 
-  void dispatch(http::request req);
+  void dispatch(http::request& req);
   void answer(std::uint64_t seq, http::response response,
               std::optional<close_reason> close = std::nullopt);
   void answer_now(http::response& response, const http::response_context& context,
@@ -142,6 +149,8 @@ private:
   std::unique_ptr<active_stream> stream_;
   /// Exists while a request is being parsed; an idle connection has none.
   std::unique_ptr<http::request_parser> parser_;
+  /// Where answer_inline puts its response while dispatch runs the behaviour; null otherwise.
+  std::optional<http::response>* inline_answer_ = nullptr;
   /// Responses not written yet, for requests next_to_write_ .. next_seq_-1 (empty when every
   /// request so far was answered at once).
   std::vector<slot> pending_;

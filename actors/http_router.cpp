@@ -53,8 +53,13 @@ const http_router::entry* http_router::find(std::string_view method, std::string
   return best;
 }
 
-caf::result<http::response> http_router::dispatch(http_connection* self,
-                                                  const http::request& req) const {
+caf::result<http::response> http_reply::to_result() && {
+  if (auto* now = response())
+    return std::move(*now);
+  return std::move(std::get<caf::result<http::response>>(answer_));
+}
+
+http_reply http_router::dispatch(http_connection* self, const http::request& req) const {
   if (req.target == "*")  // OPTIONS * (the parser refuses "*" with any other method)
     return server_options();
   bool path_known = false;
@@ -90,7 +95,12 @@ http_behavior_factory http_router::factory() const {
   return [shared](http_connection* self) -> caf::behavior {
     return {
       [shared, self](const http::request& req) -> caf::result<http::response> {
-        return shared->dispatch(self, req);
+        auto reply = shared->dispatch(self, req);
+        if (auto* now = reply.response()) {
+          self->answer_inline(std::move(*now));
+          return caf::delegated<http::response>{};  // answered: no message to build
+        }
+        return std::move(reply).to_result();
       },
     };
   };

@@ -6,9 +6,36 @@
 
 #include <functional>
 #include <string>
+#include <type_traits>
+#include <utility>
+#include <variant>
 #include <vector>
 
 namespace warren {
+
+/// What a router handler returns: a response to send now, or anything a
+/// `caf::result<http::response>` holds (a response promise or delegation that answers later, an
+/// error that becomes a 500). A response returned as such reaches the connection as it is;
+/// one returned inside a `caf::result` has been packed into a message first.
+class http_reply {
+public:
+  http_reply(http::response response) : answer_(std::move(response)) {}
+
+  template <class T,
+            class = std::enable_if_t<!std::is_same<std::decay_t<T>, http::response>::value
+                                     && std::is_constructible<caf::result<http::response>,
+                                                              T&&>::value>>
+  http_reply(T&& later) : answer_(caf::result<http::response>{std::forward<T>(later)}) {}
+
+  /// The response to send now; null when the answer is a `caf::result`.
+  http::response* response() noexcept { return std::get_if<http::response>(&answer_); }
+
+  /// The answer as a `caf::result` (a response is packed into a message).
+  caf::result<http::response> to_result() &&;
+
+private:
+  std::variant<http::response, caf::result<http::response>> answer_;
+};
 
 /// Maps method + path to handlers and makes the behaviour of HTTP connections from them.
 ///
@@ -26,8 +53,7 @@ namespace warren {
 class http_router {
 public:
   /// Answers one request: a response now, or a promise / delegation (see http_connection).
-  using handler =
-    std::function<caf::result<http::response>(http_connection* self, const http::request& req)>;
+  using handler = std::function<http_reply(http_connection* self, const http::request& req)>;
 
   /// Routes `method` requests for exactly `path`.
   http_router& route(std::string method, std::string path, handler h);
@@ -36,9 +62,10 @@ public:
   http_router& route_prefix(std::string method, std::string prefix, handler h);
 
   /// Finds the handler for `req` and runs it.
-  caf::result<http::response> dispatch(http_connection* self, const http::request& req) const;
+  http_reply dispatch(http_connection* self, const http::request& req) const;
 
-  /// A behaviour factory for engine::serve_http sharing a copy of this router.
+  /// A behaviour factory for engine::serve_http sharing a copy of this router. A response a
+  /// handler returns goes to the connection without being packed into a message.
   http_behavior_factory factory() const;
 
 private:

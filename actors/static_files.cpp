@@ -30,7 +30,7 @@ http_router::handler static_files(const std::string& root, std::string mount,
   auto cache = cache_for.count() > 0 ? std::make_shared<open_file_cache>(cache_for) : nullptr;
   return [root_owner, cache, mount = std::move(mount)](http_connection* self,
                                                        const http::request& req)
-           -> caf::result<http::response> {
+           -> http_reply {
     auto path = req.path();
     auto relative = http::safe_relative_path(path.substr(std::min(mount.size(), path.size())));
     if (!relative)

@@ -173,6 +173,30 @@ request request_parser::take_request() {
   return out;
 }
 
+void request_parser::recycle(request&& done) noexcept {
+  if (phase_ != phase::head || head_bytes_ > 0 || !request_.headers.empty())
+    return;
+  // A large body's buffer is let go: a parser kept between requests stays small.
+  constexpr std::size_t max_kept_body_capacity = 16 * 1024;
+  request fresh;
+  fresh.method.swap(done.method);
+  fresh.target.swap(done.target);
+  fresh.headers.swap(done.headers);
+  if (done.body.capacity() <= max_kept_body_capacity)
+    fresh.body.swap(done.body);
+  fresh.method.clear();
+  fresh.target.clear();
+  fresh.headers.clear();
+  fresh.body.clear();
+  request_ = std::move(fresh);
+}
+
+void request_parser::restart(parser_limits limits) noexcept {
+  auto kept = std::move(request_);
+  *this = request_parser{limits};
+  recycle(std::move(kept));
+}
+
 bool request_parser::has_partial_request() const noexcept {
   return (phase_ == phase::head && head_bytes_ > 0) || phase_ == phase::body;
 }

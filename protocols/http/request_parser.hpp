@@ -70,6 +70,15 @@ public:
   /// @pre the last `feed` returned `request_ready`.
   request take_request();
 
+  /// Gives back a request this parser handed out, once it is handled: the next request
+  /// reuses its memory (strings and header list, emptied). Ignored while a request is
+  /// under way.
+  void recycle(request&& done) noexcept;
+
+  /// Starts over as a parser just constructed with `limits`, keeping the memory `recycle`
+  /// gave it (a parser can serve one connection after another).
+  void restart(parser_limits limits) noexcept;
+
   /// The request being parsed: method, target, version and headers are set
   /// once the header section is complete (e.g. on `expect_continue`).
   const request& current() const noexcept { return request_; }

@@ -10,6 +10,12 @@ using namespace warren;
 namespace {
 
 http_router::handler answering(std::string body) {
+  return [body](http_connection*, const http::request&) { return http::response{200, body}; };
+}
+
+/// A handler that packs its response into a caf::result, as handlers written for a CAF
+/// behaviour do.
+http_router::handler answering_as_result(std::string body) {
   return [body](http_connection*, const http::request&) -> caf::result<http::response> {
     return http::response{200, body};
   };
@@ -22,9 +28,13 @@ http::request make_request(std::string method, std::string target) {
   return req;
 }
 
-/// Runs the router on one request; the response it answered with at once.
+/// Runs the router on one request; the response it answered with at once, as it is or packed
+/// into a caf::result.
 http::response run(const http_router& router, std::string method, std::string target) {
-  auto result = router.dispatch(nullptr, make_request(std::move(method), std::move(target)));
+  auto reply = router.dispatch(nullptr, make_request(std::move(method), std::move(target)));
+  if (auto* now = reply.response())
+    return std::move(*now);
+  auto result = std::move(reply).to_result();
   BOOST_REQUIRE(result.flag == caf::rt_value);
   BOOST_REQUIRE(result.value.match_elements<http::response>());
   return result.value.get_as<http::response>(0);
@@ -43,7 +53,8 @@ http_router sample_router() {
     .route_prefix("GET", "/files/", answering("files"))
     .route_prefix("GET", "/files/special/", answering("special"))
     .route("GET", "/files/special/one", answering("one"))
-    .route("PUT", "/upload", answering("upload"));
+    .route("PUT", "/upload", answering("upload"))
+    .route("GET", "/packed", answering_as_result("packed"));
   return router;
 }
 
@@ -57,6 +68,16 @@ BOOST_AUTO_TEST_CASE(exact_beats_prefix_and_the_longest_prefix_wins) {
   BOOST_CHECK_EQUAL(run(router, "GET", "/files/special/b").body, "special");
   BOOST_CHECK_EQUAL(run(router, "GET", "/files/special/one").body, "one");
   BOOST_CHECK_EQUAL(run(router, "GET", "/files/a?q=/exact").body, "files");
+}
+
+BOOST_AUTO_TEST_CASE(a_response_comes_back_as_is_and_a_result_as_a_result) {
+  auto router = sample_router();
+  auto now = router.dispatch(nullptr, make_request("GET", "/exact"));
+  BOOST_REQUIRE(now.response() != nullptr);
+  BOOST_CHECK_EQUAL(now.response()->body, "exact");
+  auto packed = router.dispatch(nullptr, make_request("GET", "/packed"));
+  BOOST_CHECK(packed.response() == nullptr);
+  BOOST_CHECK_EQUAL(run(router, "GET", "/packed").body, "packed");
 }
 
 BOOST_AUTO_TEST_CASE(head_falls_back_to_get) {

@@ -120,6 +120,51 @@ BOOST_AUTO_TEST_CASE(errors_are_sticky) {
   BOOST_TEST(res.consumed == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(restart_forgets_everything_but_memory) {
+  request_parser parser{parser_limits{64, 100, 1024}};
+  BOOST_TEST((parser.feed("POST /first HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc")
+                .status
+              == parse_status::request_ready));
+  auto first = parser.take_request();
+  parser.recycle(std::move(first));
+  BOOST_TEST((parser.feed("GET / HTTP/1.1\r\nHost a\r\n\r\n").status == parse_status::error));
+  // A failed parser, restarted with other limits, parses as a new one with those limits.
+  parser.restart(parser_limits{});
+  BOOST_TEST(!parser.failed());
+  BOOST_TEST(!parser.has_partial_request());
+  auto long_target = "/" + std::string(100, 'x');
+  BOOST_TEST((parser.feed("GET " + long_target + " HTTP/1.0\r\nHost: b\r\n\r\n").status
+              == parse_status::request_ready));
+  auto second = parser.take_request();
+  BOOST_TEST(second.target == long_target);
+  BOOST_TEST(second.headers.size() == 1u);
+  BOOST_TEST(second.body.empty());
+  BOOST_TEST(!second.keep_alive);
+  // Half a request, then a restart: the half is gone.
+  request_parser half;
+  BOOST_TEST((half.feed("GET /a HTTP/1.1\r\nX: 1\r\n").status == parse_status::need_more));
+  half.restart(parser_limits{});
+  BOOST_TEST((half.feed("GET /b HTTP/1.1\r\nHost: c\r\n\r\n").status
+              == parse_status::request_ready));
+  auto third = half.take_request();
+  BOOST_TEST(third.target == "/b");
+  BOOST_TEST(third.headers.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(recycling_is_ignored_while_a_request_is_under_way) {
+  request_parser parser;
+  BOOST_TEST((parser.feed("GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nX-A: 1\r\n")
+                .status
+              == parse_status::request_ready));
+  auto first = parser.take_request();
+  BOOST_TEST((parser.feed("GET /2 HTTP/1.1\r\nX-A: 1\r\n").status == parse_status::need_more));
+  parser.recycle(std::move(first));
+  BOOST_TEST((parser.feed("Host: b\r\n\r\n").status == parse_status::request_ready));
+  auto second = parser.take_request();
+  BOOST_TEST(second.target == "/2");
+  BOOST_TEST(second.headers.size() == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(default_limits) {
   parser_limits limits;
   BOOST_TEST(limits.max_header_bytes == 16u * 1024);
