@@ -42,7 +42,8 @@ connection_actor::connection_actor(caf::actor_config& cfg,
     lingering_(false),
     connecting_(connecting),
     input_paused_(false),
-    reread_pending_(false) {
+    reread_pending_(false),
+    write_looks_(0) {
   stats().open.fetch_add(1, std::memory_order_relaxed);
   stream_->set_inline_reader(poll_reader());
 }
@@ -248,6 +249,7 @@ void connection_actor::flush_output() {
   auto result = output_.flush(*stream_, flush_budget);
   if (result.bytes > 0) {
     last_activity_ = last_write_progress_ = clock_type::now();
+    write_looks_ = 0;
     stats().bytes_out.fetch_add(result.bytes, std::memory_order_relaxed);
   }
   switch (result.status) {
@@ -272,8 +274,9 @@ void connection_actor::flush_output() {
       on_output_flushed();
       return;
     case transport::io_result::would_block:
-      // What the kernel holds now: the write-timeout check compares against it.
-      if (settings().write_timeout.count() > 0)
+      // What the kernel holds as this write's progress stops: the write-timeout's looks
+      // compare against it (see handle_tick).
+      if (settings().write_timeout.count() > 0 && result.bytes > 0)
         remember_kernel_unsent(stream_->unsent_bytes());
       if (!write_armed_) {
         write_armed_ = true;

@@ -174,6 +174,11 @@ private:
   /// would_block or a `drained` result (the stream may then wait more cheaply).
   void arm_read(bool drained = false);
   std::optional<clock_type::time_point> next_deadline() const;
+  /// A quarter of write-timeout-ms: the write timeout looks at the kernel's unsent bytes
+  /// this often (see handle_tick).
+  clock_type::duration write_look_interval() const noexcept {
+    return std::chrono::duration_cast<clock_type::duration>(settings().write_timeout) / 4;
+  }
   /// Records SIOCOUTQ's answer as kernel_unsent_seen_ (saturating at 32 bits).
   void remember_kernel_unsent(std::size_t unsent) noexcept;
   void release_input_buffer() noexcept;
@@ -198,7 +203,8 @@ private:
   clock_type::time_point close_deadline_ = clock_type::time_point::max();
   timer_wheel::handle timer_;
   /// Bytes the kernel still held for the peer at the last look (while lingering, or since
-  /// writes last blocked): less at the next look means the peer is taking data. 32 bits,
+  /// writes last made progress, see write_looks_): less at the next look means the peer is
+  /// taking data. 32 bits,
   /// like SIOCOUTQ's answer, so that it packs with the flags below.
   std::uint32_t kernel_unsent_seen_ = UINT32_MAX;
   close_reason pending_close_reason_ = close_reason::peer_closed;
@@ -217,6 +223,9 @@ private:
   /// This actor returned `resume_later` to read again after the other actors on this
   /// worker had their turn; its next resume() does that read (see there).
   bool reread_pending_ : 1;
+  /// Write-timeout looks at the kernel's unsent bytes taken since last_write_progress_
+  /// (0..3): the last one was at last_write_progress_ + write_looks_ * write-timeout / 4.
+  std::uint8_t write_looks_ : 2;
 };
 
 } // namespace warren

@@ -72,7 +72,7 @@ connection_actor::next_deadline() const {
   auto& s = settings();
   auto next = close_deadline_;
   if (!output_.empty() && s.write_timeout.count() > 0)
-    next = std::min(next, last_write_progress_ + s.write_timeout);
+    next = std::min(next, last_write_progress_ + write_look_interval() * (write_looks_ + 1));
   else if (s.idle_timeout.count() > 0 && !busy())
     next = std::min(next, last_activity_ + s.idle_timeout);
   if (auto protocol = protocol_deadline())
@@ -123,18 +123,24 @@ void connection_actor::handle_tick() {
     return;
   }
   if (!output_.empty()) {
-    if (s.write_timeout.count() > 0 && now - last_write_progress_ >= s.write_timeout) {
+    auto interval = write_look_interval();
+    if (s.write_timeout.count() > 0 && now >= last_write_progress_ + interval * (write_looks_ + 1)) {
       // A peer with a small receive window may be reading all along, only too slowly for
-      // the kernel to take our next write: what the kernel held shrinking is progress too.
+      // the kernel to take our next write: what the kernel held shrinking since the last
+      // look is progress too, made after that look. Four looks per timeout: bytes already in
+      // flight when the write blocked (acknowledged into the peer's buffer, not read) make
+      // the first look shrink, but move the deadline by nothing.
       auto unsent = stream_->unsent_bytes();
-      if (unsent > 0 && unsent < kernel_unsent_seen_) {
-        remember_kernel_unsent(unsent);
-        last_write_progress_ = now;
-        schedule_tick();
+      if (unsent < kernel_unsent_seen_) {
+        last_write_progress_ += interval * write_looks_;
+        write_looks_ = 1;
+      } else if (write_looks_ == 3) {
+        close_now(close_reason::write_timeout);
         return;
+      } else {
+        ++write_looks_;
       }
-      close_now(close_reason::write_timeout);
-      return;
+      remember_kernel_unsent(unsent);
     }
   } else if (s.idle_timeout.count() > 0 && now - last_activity_ >= s.idle_timeout && !busy()) {
     close_now(close_reason::idle_timeout);
