@@ -10,6 +10,8 @@ namespace warren {
 using write_atom = caf::atom_constant<caf::atom("write")>;
 /// `(close_atom)` to a connection: flush pending output, then close.
 using close_atom = caf::atom_constant<caf::atom("close")>;
+/// `(abort_atom)` to a connection: close at once, dropping pending output (no linger).
+using abort_atom = caf::atom_constant<caf::atom("abort")>;
 /// `(shutdown_atom)`: stop accepting / reading, flush, then close (graceful shutdown).
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 /// A connection's timer: checks the idle and write-stall deadlines.

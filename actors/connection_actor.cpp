@@ -232,7 +232,8 @@ void connection_actor::handle_writable() {
     return;
   if (connecting_) {
     connecting_ = false;
-    if (stream_->connect_result() != 0) {
+    if (auto error = stream_->connect_result(); error != 0) {
+      on_connect_failed(error);
       close_now(close_reason::io_error);
       return;
     }

@@ -93,6 +93,9 @@ protected:
   /// Called once an outbound connect succeeded (see the constructor).
   virtual void on_connected() {}
 
+  /// An outbound connect failed with `error` (an errno value); the connection closes next.
+  virtual void on_connect_failed(int /*error*/) {}
+
   /// Called when the connection closes for `reason`, before the actor ends.
   virtual void on_closing(close_reason) {}
 

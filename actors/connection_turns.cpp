@@ -33,6 +33,9 @@ caf::invoke_message_result connection_actor::consume(caf::mailbox_element& x) {
       case static_cast<std::uint64_t>(caf::atom_value{close_atom::value}):
         close_after_flush(close_reason::closed_by_user);
         return caf::invoke_message_result::consumed;
+      case static_cast<std::uint64_t>(caf::atom_value{abort_atom::value}):
+        close_now(close_reason::closed_by_user);
+        return caf::invoke_message_result::consumed;
       default:
         break;
     }

@@ -8,6 +8,7 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <netdb.h>
 #include <unordered_map>
@@ -36,10 +37,11 @@ bool has_code(const caf::error& e, http_client_error code) {
   return e.category() == error_category && e.code() == static_cast<std::uint8_t>(code);
 }
 
-/// Resolves a host name with the blocking resolver; runs on its own thread (detached).
+/// Resolves a host name with the blocking resolver into every address it has, in the
+/// resolver's order; runs on its own thread (detached).
 caf::behavior resolver(caf::event_based_actor* self) {
   return {
-    [self](const std::string& host) -> caf::result<std::string> {
+    [self](const std::string& host) -> caf::result<std::vector<std::string>> {
       self->quit();  // one lookup per resolver
       addrinfo hints{};
       hints.ai_family = AF_UNSPEC;
@@ -47,20 +49,40 @@ caf::behavior resolver(caf::event_based_actor* self) {
       addrinfo* found = nullptr;
       if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr)
         return make_error(http_client_error::resolve_failed, host);
-      char text[INET6_ADDRSTRLEN] = {};
-      const void* address = found->ai_family == AF_INET6
-                              ? static_cast<const void*>(
-                                &reinterpret_cast<sockaddr_in6*>(found->ai_addr)->sin6_addr)
-                              : static_cast<const void*>(
-                                &reinterpret_cast<sockaddr_in*>(found->ai_addr)->sin_addr);
-      ::inet_ntop(found->ai_family, address, text, sizeof(text));
+      std::vector<std::string> addresses;
+      for (auto* entry = found; entry != nullptr; entry = entry->ai_next) {
+        char text[INET6_ADDRSTRLEN] = {};
+        const void* address =
+          entry->ai_family == AF_INET6
+            ? static_cast<const void*>(
+              &reinterpret_cast<sockaddr_in6*>(entry->ai_addr)->sin6_addr)
+            : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(entry->ai_addr)->sin_addr);
+        if (::inet_ntop(entry->ai_family, address, text, sizeof(text)) != nullptr
+            && std::find(addresses.begin(), addresses.end(), text) == addresses.end())
+          addresses.emplace_back(text);
+      }
       ::freeaddrinfo(found);
-      return std::string{text};
+      if (addresses.empty())
+        return make_error(http_client_error::resolve_failed, host);
+      return addresses;
     },
   };
 }
 
-/// A connection for `key`: an idle one (reused = true) or a new one.
+/// Where `url` can be reached without asking the resolver: its address literal, or for
+/// `localhost` both loopback addresses (RFC 6761). Empty for any other name.
+std::vector<asio::ip::tcp::endpoint> known_endpoints(const http::url& url) {
+  asio::error_code ec;
+  auto address = asio::ip::make_address(url.host, ec);
+  if (!ec)
+    return {{address, url.port}};
+  if (http::iequals(url.host, "localhost"))
+    return {{asio::ip::address_v4::loopback(), url.port},
+            {asio::ip::address_v6::loopback(), url.port}};
+  return {};
+}
+
+/// A connection for `key`: an idle one (reused = true) or a new one to `endpoint`.
 caf::expected<caf::actor> acquire(client_actor* self, const std::string& key,
                                   const asio::ip::tcp::endpoint& endpoint, bool& reused) {
   auto& idle = self->state.idle[key];
@@ -87,12 +109,23 @@ caf::expected<caf::actor> acquire(client_actor* self, const std::string& key,
   return conn;
 }
 
-void send_job(client_actor* self, const std::string& key, asio::ip::tcp::endpoint endpoint,
-              http_client_job job,
+/// Where a job may go: the server's addresses, tried in order until one connects.
+struct job_route {
+  std::string key;  ///< "host:port" of the URL: idle connections are kept per key
+  std::vector<asio::ip::tcp::endpoint> endpoints;
+  std::size_t next = 0;  ///< the address a new connection goes to
+};
+
+void send_job(client_actor* self, job_route route, http_client_job job,
               caf::typed_response_promise<http::client_response> promise, bool may_retry) {
   bool reused = false;
-  auto conn = acquire(self, key, endpoint, reused);
+  auto conn = acquire(self, route.key, route.endpoints[route.next], reused);
   if (!conn) {
+    if (route.next + 1 < route.endpoints.size()) {  // this address failed: try the next
+      ++route.next;
+      send_job(self, std::move(route), std::move(job), std::move(promise), may_retry);
+      return;
+    }
     promise.deliver(std::move(conn.error()));
     return;
   }
@@ -109,18 +142,38 @@ void send_job(client_actor* self, const std::string& key, asio::ip::tcp::endpoin
           e = reused ? make_error(http_client_error::connection_lost,
                                   "connection closed before the request was sent")
                      : make_error(http_client_error::connect_failed, "cannot connect");
+        // A new connection that could not connect: the server's next address, if it has one.
+        if (!reused && has_code(e, http_client_error::connect_failed)
+            && route.next + 1 < route.endpoints.size()) {
+          ++route.next;
+          send_job(self, std::move(route), std::move(job), std::move(promise), may_retry);
+          return;
+        }
         // A reused connection the server had closed meanwhile: try once more on a new one.
         if (reused && may_retry && is_idempotent(job.method)
             && has_code(e, http_client_error::connection_lost)) {
-          send_job(self, key, endpoint, std::move(job), std::move(promise), false);
+          send_job(self, std::move(route), std::move(job), std::move(promise), false);
           return;
         }
         if (e == caf::sec::request_timeout) {
-          self->send(target, close_atom::value);
+          self->send(target, abort_atom::value);  // no linger: the server said nothing
           e = make_error(http_client_error::timeout, job.target);
         }
         promise.deliver(std::move(e));
       });
+}
+
+/// Takes a `Host` field the caller set out of `headers`: it replaces the URL's authority in
+/// the request (the connection still goes to the URL's host). More than one stays, and the
+/// request writer refuses them.
+std::string take_host_override(http::header_list& headers, std::string from_url) {
+  if (http::count_header(headers, "Host") != 1)
+    return from_url;
+  auto field = std::find_if(headers.begin(), headers.end(),
+                            [](const http::header_field& f) { return http::iequals(f.name, "Host"); });
+  auto host = std::move(field->value);
+  headers.erase(field);
+  return host;
 }
 
 caf::behavior client(client_actor* self, engine* eng, http_client_settings settings) {
@@ -146,31 +199,37 @@ caf::behavior client(client_actor* self, engine* eng, http_client_settings setti
   return {
     [self](http_client_request& req) -> caf::result<http::client_response> {
       auto url = http::parse_url(req.url);
-      if (!url)
+      if (!url) {
+        if (req.url.size() >= 8 && http::iequals(std::string_view{req.url}.substr(0, 8), "https://"))
+          return make_error(http_client_error::bad_url, "https is not supported: " + req.url);
         return make_error(http_client_error::bad_url, req.url);
-      http_client_job job{req.method, url->target, url->host_header(), std::move(req.headers),
-                          std::move(req.body)};
-      auto key = url->host_header();
-      auto port = url->port;
+      }
+      http_client_job job{req.method, url->target,
+                          take_host_override(req.headers, url->host_header()),
+                          std::move(req.headers), std::move(req.body)};
+      job_route route{url->host_header(), known_endpoints(*url)};
       auto promise = self->make_response_promise<http::client_response>();
-      asio::error_code ec;
-      auto host = url->is_ipv6() ? url->host.substr(1, url->host.size() - 2) : url->host;
-      auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
-      if (!ec) {
-        send_job(self, key, {address, port}, std::move(job), promise, true);
+      if (!route.endpoints.empty()) {
+        send_job(self, std::move(route), std::move(job), promise, true);
         return promise;
       }
       auto lookup = self->spawn<caf::detached>(resolver);
+      auto port = url->port;
+      auto host = url->host;
       self->request(lookup, caf::infinite, host)
         .then(
-          [=](const std::string& text) mutable {
-            asio::error_code parse_error;
-            auto resolved = asio::ip::make_address(text, parse_error);
-            if (parse_error) {
+          [=](const std::vector<std::string>& addresses) mutable {
+            for (auto& text : addresses) {
+              asio::error_code parse_error;
+              auto address = asio::ip::make_address(text, parse_error);
+              if (!parse_error)
+                route.endpoints.emplace_back(address, port);
+            }
+            if (route.endpoints.empty()) {
               promise.deliver(make_error(http_client_error::resolve_failed, host));
               return;
             }
-            send_job(self, key, {resolved, port}, std::move(job), promise, true);
+            send_job(self, std::move(route), std::move(job), promise, true);
           },
           [promise](caf::error& e) mutable { promise.deliver(std::move(e)); });
       return promise;

@@ -5,6 +5,8 @@
 
 #include <caf/all.hpp>
 
+#include <cstring>
+
 namespace warren {
 
 http_client_connection::http_client_connection(caf::actor_config& cfg,
@@ -88,6 +90,10 @@ void http_client_connection::on_peer_eof() {
                       : "connection closed before the response began");
   }
   close_after_flush(close_reason::peer_closed);
+}
+
+void http_client_connection::on_connect_failed(int error) {
+  fail(http_client_error::connect_failed, std::strerror(error));
 }
 
 void http_client_connection::on_closing(close_reason reason) {

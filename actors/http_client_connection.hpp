@@ -32,6 +32,7 @@ protected:
   caf::behavior make_protocol_behavior() override;
   void on_peer_eof() override;
   void on_closing(close_reason reason) override;
+  void on_connect_failed(int error) override;
   bool busy() const override { return current_.has_value(); }
 
 private:

@@ -8,6 +8,8 @@
 
 #include <caf/all.hpp>
 
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -18,22 +20,41 @@ namespace {
 constexpr const char* usage =
   "usage: warren-http-client [options] URL [URL...]\n"
   "  -X, --method METHOD      request method (default GET, or POST with --data)\n"
-  "  -H, --header 'N: V'      add a request header (repeatable)\n"
-  "  -d, --data BODY          send BODY as the request body\n"
+  "  -H, --header 'N: V'      add a request header (repeatable); a Host header replaces the\n"
+  "                           URL's host:port in the request (the connection still goes there);\n"
+  "                           Content-Length and Transfer-Encoding are the client's own\n"
+  "  -d, --data BODY          send BODY (may be empty) as the request body\n"
   "  -i, --include            print the status line and headers before the body\n"
-  "  -f, --fail               exit 22 when a response status is 400 or above\n"
-  "      --timeout-ms N       time allowed for each response (default 30000)\n"
+  "  -f, --fail               on a status of 400 or above print no body, say so on stderr\n"
+  "                           and exit 22\n"
+  "      --timeout-ms N       time allowed for each response, 1..10^12 (default 30000)\n"
+  "      --max-body-bytes N   largest response body accepted, 1..2^62 (default 67108864)\n"
   "  -h, --help               print this text\n"
-  "URLs are http://host[:port]/path; responses are printed in order. Exit status: 0 all\n"
-  "responses received, 1 a request failed, 2 bad usage, 22 with --fail and a status >= 400.\n";
+  "URLs are http://host[:port]/path (a name, an IPv4 address or [IPv6]; every address of a\n"
+  "name is tried in turn); responses are printed in order; redirects are not followed.\n"
+  "Exit status: 0 all responses received, 1 a request failed, 2 bad usage, 22 with --fail\n"
+  "and a status >= 400.\n";
+
+/// Reads a decimal number in [min, max] from `text`; false for anything else.
+bool parse_number(const char* text, unsigned long long min, unsigned long long max,
+                  unsigned long long& out) {
+  if (text == nullptr || *text < '0' || *text > '9')
+    return false;
+  errno = 0;
+  char* end = nullptr;
+  out = std::strtoull(text, &end, 10);
+  return errno == 0 && *end == '\0' && out >= min && out <= max;
+}
 
 struct options {
   std::string method;
   warren::http::header_list headers;
   std::string body;
+  bool has_body = false;  ///< --data was given (perhaps empty)
   bool include = false;
   bool fail = false;
-  long timeout_ms = 30000;
+  unsigned long long timeout_ms = 30000;
+  unsigned long long max_body_bytes = 64ull << 20;
   std::vector<std::string> urls;
 };
 
@@ -80,18 +101,27 @@ bool parse(int argc, char** argv, options& opt, bool& help) {
       if (!v)
         return false;
       opt.body = v;
+      opt.has_body = true;
     } else if (arg == "-i" || arg == "--include") {
       opt.include = true;
     } else if (arg == "-f" || arg == "--fail") {
       opt.fail = true;
-    } else if (arg.rfind("--timeout-ms", 0) == 0) {
+    } else if (is("--timeout-ms", "--timeout-ms")) {
       auto v = value("--timeout-ms");
       if (!v)
         return false;
-      char* end = nullptr;
-      opt.timeout_ms = std::strtol(v, &end, 10);
-      if (*end != '\0' || opt.timeout_ms <= 0) {
-        std::cerr << "warren-http-client: --timeout-ms takes a positive number\n";
+      if (!parse_number(v, 1, 1000000000000ull, opt.timeout_ms)) {
+        std::cerr << "warren-http-client: --timeout-ms takes a number from 1 to 10^12, got '"
+                  << v << "'\n";
+        return false;
+      }
+    } else if (is("--max-body-bytes", "--max-body-bytes")) {
+      auto v = value("--max-body-bytes");
+      if (!v)
+        return false;
+      if (!parse_number(v, 1, 1ull << 62, opt.max_body_bytes)) {
+        std::cerr << "warren-http-client: --max-body-bytes takes a number from 1 to 2^62, got '"
+                  << v << "'\n";
         return false;
       }
     } else if (!arg.empty() && arg[0] == '-') {
@@ -106,7 +136,7 @@ bool parse(int argc, char** argv, options& opt, bool& help) {
     return false;
   }
   if (opt.method.empty())
-    opt.method = opt.body.empty() ? "GET" : "POST";
+    opt.method = opt.has_body ? "POST" : "GET";
   return true;
 }
 
@@ -130,6 +160,7 @@ int main(int argc, char** argv) {
     warren::engine engine{sys, cfg};
     warren::http_client_settings settings;
     settings.request_timeout = std::chrono::milliseconds(opt.timeout_ms);
+    settings.limits.max_body_bytes = static_cast<std::size_t>(opt.max_body_bytes);
     auto client = warren::spawn_http_client(engine, settings);
     caf::scoped_actor self{sys};
     for (auto& url : opt.urls) {
@@ -137,6 +168,13 @@ int main(int argc, char** argv) {
       self->request(client, caf::infinite, std::move(req))
         .receive(
           [&](warren::http::client_response& r) {
+            if (opt.fail && r.status >= 400) {  // as curl --fail: no output, a message
+              std::cerr << "warren-http-client: " << url << ": the server answered " << r.status
+                        << '\n';
+              if (status == 0)
+                status = 22;
+              return;
+            }
             if (opt.include) {
               std::cout << "HTTP/" << r.version_major << '.' << r.version_minor << ' '
                         << r.status << ' ' << r.reason << "\r\n";
@@ -145,8 +183,6 @@ int main(int argc, char** argv) {
               std::cout << "\r\n";
             }
             std::cout << r.body << std::flush;
-            if (opt.fail && r.status >= 400 && status == 0)
-              status = 22;
           },
           [&](caf::error& e) {
             std::cerr << "warren-http-client: " << url << ": " << sys.render(e) << std::endl;

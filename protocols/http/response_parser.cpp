@@ -128,7 +128,7 @@ response_parse_result response_parser::feed(const char* data, std::size_t size) 
     } else {
       // Show llhttp at most one body byte over the limit: then whatever the
       // split, the limit error comes before any error in the bytes after it.
-      std::size_t room = limits_.max_body_bytes - body_wire_bytes_;
+      std::size_t room = wire_limit() - body_wire_bytes_;
       if (slice > room)
         slice = room + 1;
     }
@@ -150,7 +150,7 @@ response_parse_result response_parser::feed(const char* data, std::size_t size) 
       return fail(framing_error, consumed);
     if (callback_reason_)
       return fail(callback_reason_, consumed);
-    if (!in_head && body_wire_bytes_ > limits_.max_body_bytes)
+    if (!in_head && body_wire_bytes_ > wire_limit())
       return fail("response body too large", consumed);
     if (err == HPE_OK) {
       if (consumed == size)

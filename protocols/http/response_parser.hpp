@@ -20,10 +20,19 @@ struct response_limits {
   std::size_t max_header_bytes = 64 * 1024;
   /// Header fields per response (interim responses count separately).
   std::size_t max_header_count = 100;
-  /// Body bytes. A Content-Length above it is refused as soon as the header
-  /// section ends. A chunked body is bounded as sent: chunk framing,
-  /// extensions and trailers count too.
+  /// Body bytes (the payload). A Content-Length above it is refused as soon as
+  /// the header section ends; a chunked or close-delimited body as soon as it
+  /// passes it.
   std::size_t max_body_bytes = 64 * 1024 * 1024;
+
+  /// What a chunked body may take on the wire: its payload plus as much again
+  /// plus `max_header_bytes` for chunk framing, extensions and trailers (as
+  /// parser_limits does for requests), saturating.
+  std::size_t max_chunked_wire_bytes() const noexcept {
+    constexpr auto most = static_cast<std::size_t>(-1);
+    auto allowance = max_body_bytes > most - max_header_bytes ? most : max_body_bytes + max_header_bytes;
+    return max_body_bytes > most - allowance ? most : max_body_bytes + allowance;
+  }
 };
 
 /// What `response_parser::feed` (or `finish_eof`) stopped at.
@@ -145,6 +154,12 @@ private:
   llhttp_t parser_;
   phase phase_ = phase::head;
   body_mode body_mode_ = body_mode::none;
+  /// The most body bytes the wire may carry: the payload limit, plus chunk
+  /// framing's allowance for a chunked body.
+  std::size_t wire_limit() const noexcept {
+    return body_mode_ == body_mode::chunked ? limits_.max_chunked_wire_bytes()
+                                            : limits_.max_body_bytes;
+  }
   event event_ = event::none;
   client_response response_;
   /// Set by `expect`; cleared by `take_response`.

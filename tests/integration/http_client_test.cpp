@@ -7,6 +7,10 @@
 
 #include <caf/all.hpp>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <thread>
 
 using namespace warren;
@@ -93,8 +97,12 @@ BOOST_FIXTURE_TEST_CASE(errors_are_clear, client_fixture) {
   }
   auto refused = fetch({"GET", "http://127.0.0.1:" + std::to_string(closed_port) + "/", {}, {}});
   BOOST_REQUIRE(!refused);
-  BOOST_TEST(sys->render(refused.error()).find("connect_failed") != std::string::npos,
+  BOOST_TEST(sys->render(refused.error()).find("connect_failed: Connection refused")
+               != std::string::npos,
              sys->render(refused.error()));
+  auto secure = fetch({"GET", "https://127.0.0.1/x", {}, {}});
+  BOOST_REQUIRE(!secure);
+  BOOST_TEST(sys->render(secure.error()).find("https is not supported") != std::string::npos);
   test::http_test_server server;
   auto injected = fetch({"GET", server.url("/plaintext"), {{"X-Evil", "a\r\nb: c"}}, {}});
   BOOST_REQUIRE(!injected);
@@ -102,6 +110,50 @@ BOOST_FIXTURE_TEST_CASE(errors_are_clear, client_fixture) {
   auto not_found = fetch({"GET", server.url("/nothing"), {}, {}});
   BOOST_REQUIRE(not_found);
   BOOST_TEST(not_found->status == 404);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_host_field_replaces_the_urls_authority, client_fixture) {
+  test::http_test_server server;
+  auto own = fetch({"GET", server.url("/host"), {}, {}});
+  BOOST_REQUIRE(own);
+  BOOST_TEST(own->body == "127.0.0.1:" + std::to_string(server.port()));
+  auto replaced = fetch({"GET", server.url("/host"), {{"host", "example.com:8443"}}, {}});
+  BOOST_REQUIRE(replaced);
+  BOOST_TEST(replaced->body == "example.com:8443");
+  auto two = fetch({"GET", server.url("/host"), {{"Host", "a"}, {"Host", "b"}}, {}});
+  BOOST_TEST(!two);
+  auto invalid = fetch({"GET", server.url("/host"), {{"Host", "a b"}}, {}});
+  BOOST_TEST(!invalid);
+}
+
+/// True if this machine can listen on ::1 (some containers have no IPv6 at all).
+bool ipv6_loopback_available() {
+  int fd = ::socket(AF_INET6, SOCK_STREAM, 0);
+  if (fd < 0)
+    return false;
+  sockaddr_in6 address{};
+  address.sin6_family = AF_INET6;
+  address.sin6_addr = in6addr_loopback;
+  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  ::close(fd);
+  return ok;
+}
+
+BOOST_FIXTURE_TEST_CASE(ipv6_literals_and_localhost_reach_a_server_on_ipv6_loopback,
+                        client_fixture) {
+  if (!ipv6_loopback_available()) {
+    BOOST_TEST_MESSAGE("no IPv6 loopback here: nothing to check");
+    return;
+  }
+  test::http_test_server server{[](http_config& cfg) { cfg.host = "::1"; }};
+  auto port = std::to_string(server.port());
+  auto literal = fetch({"GET", "http://[::1]:" + port + "/host", {}, {}});
+  BOOST_REQUIRE_MESSAGE(literal, (literal ? "" : sys->render(literal.error())));
+  BOOST_TEST(literal->body == "[::1]:" + port);
+  // localhost: 127.0.0.1 first (nobody listens there on this port), then ::1.
+  auto named = fetch({"GET", "http://localhost:" + port + "/plaintext", {}, {}});
+  BOOST_REQUIRE_MESSAGE(named, (named ? "" : sys->render(named.error())));
+  BOOST_TEST(named->body == "Hello, World!");
 }
 
 BOOST_AUTO_TEST_CASE(command_line_client_prints_responses) {
@@ -115,10 +167,20 @@ BOOST_AUTO_TEST_CASE(command_line_client_prints_responses) {
   BOOST_TEST(out.find("Hello, World!") != std::string::npos);
   BOOST_TEST(out.find("Hello from a file.") != std::string::npos);
   BOOST_TEST(server.stats().accepted.load() == 1u);  // both URLs on one connection
-  test::run_command(std::string{WARREN_HTTP_CLIENT_PATH} + " -f " + server.url("/nothing")
-                      + " >/dev/null 2>&1",
-                    &status);
+  out = test::run_command(std::string{WARREN_HTTP_CLIENT_PATH} + " -f " + server.url("/nothing")
+                           + " 2>/dev/null",
+                         &status);
   BOOST_TEST(status == 22);
+  BOOST_TEST(out.empty(), out);  // as curl --fail: no body
+  // An empty --data is still a POST, with Content-Length: 0.
+  out = test::run_command(std::string{WARREN_HTTP_CLIENT_PATH} + " -i -d '' " + server.url("/echo"),
+                          &status);
+  BOOST_TEST(status == 0);
+  BOOST_TEST(out.find("X-Body-Length: 0") != std::string::npos, out);
+  test::run_command(std::string{WARREN_HTTP_CLIENT_PATH}
+                      + " --timeout-ms=99999999999999999999 " + server.url("/") + " 2>/dev/null",
+                    &status);
+  BOOST_TEST(status == 2);
   test::run_command(std::string{WARREN_HTTP_CLIENT_PATH} + " --bogus >/dev/null 2>&1", &status);
   BOOST_TEST(status == 2);
 }

@@ -172,9 +172,9 @@ const std::vector<response_case> valid_cases = {
    "at eof: HTTP/1.1 200 [OK] keep_alive=0 upgrade=0 [X: " + std::string(40, 'v') + "] body(0)=\n", {}, small_head},
   {"content-length at max_body_bytes", ok + "Content-Length: 16\r\n\r\n" + std::string(16, 'b'),
    ok_empty + " [Content-Length: 16] body(16)=" + std::string(16, 'b') + "\neof\n", {}, small_body},
-  // Chunked bodies are bounded as sent: "6\r\n" + 6 + "\r\n0\r\n\r\n" = 16 bytes.
-  {"chunked body at max_body_bytes", chunked + "6\r\nsixsix\r\n0\r\n\r\n",
-   ok_empty + te_line + " body(6)=sixsix\neof\n", {}, small_body},
+  // A chunked payload is bounded exactly, whatever its framing: 16 one-byte chunks.
+  {"chunked body at max_body_bytes", chunked + repeat("1\r\nc\r\n", 16) + "0\r\n\r\n",
+   ok_empty + te_line + " body(16)=" + std::string(16, 'c') + "\neof\n", {}, small_body},
   {"read-until-close body at max_body_bytes", ok + "\r\n" + std::string(16, 'u'),
    "at eof: HTTP/1.1 200 [OK] keep_alive=0 upgrade=0 body(16)=" + std::string(16, 'u') + "\n", {},
    small_body},
@@ -230,8 +230,9 @@ const std::vector<response_case> invalid_cases = {
   {"too many fields", ok + "A: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n", "too many header fields", {}, small_head},
   {"content-length over max", ok + "Content-Length: 17\r\n\r\n", too_big, {}, small_head},
   {"chunk size over max", chunked + "11\r\n", too_big, {}, small_body},
-  {"chunked body over max", chunked + "9\r\n123456789\r\n7\r\n1234567\r\n0\r\n\r\n", too_big, {}, small_body},
-  {"trailer flood", chunked + "0\r\nT: " + std::string(40, 't') + "\r\n\r\n", too_big, {}, small_body},
+  {"chunked body over max", chunked + "9\r\n123456789\r\n8\r\n12345678\r\n0\r\n\r\n", too_big, {}, small_body},
+  // Framing gets the payload limit plus max_header_bytes again (16 + 16 + 1024 here).
+  {"trailer flood", chunked + "0\r\nT: " + std::string(1100, 't') + "\r\n\r\n", too_big, {}, small_body},
   {"read-until-close body over max", ok + "\r\n" + std::string(17, 'u'), too_big, {}, small_body},
   {"EOF inside the head", ok + "Content-Len", truncated},
   {"EOF inside a content-length body", ok + "Content-Length: 5\r\n\r\nhel", truncated},

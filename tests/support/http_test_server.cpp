@@ -62,6 +62,9 @@ http_test_server::http_test_server(void (*configure)(http_config&)) {
     r.set_header("X-Body-Length", std::to_string(req.body.size()));
     return r;
   });
+  router.route("GET", "/host", [](auto*, const http::request& req) {
+    return http::response{200, std::string{req.find("host").value_or("")}};
+  });
   router.route("GET", "/path", [](auto*, const http::request& req) {
     return http::response{200, std::string{req.path()} + "?" + std::string{req.query()}};
   });
@@ -92,7 +95,7 @@ http_test_server::http_test_server(void (*configure)(http_config&)) {
   auto readers = file_readers::start(*sys_, root_, 2);
   router.route_prefix("GET", "/dynamic/", readers.handler("/dynamic/"));
   stop_readers_ = [readers]() mutable { readers.stop(); };
-  auto server = engine_->serve_http("127.0.0.1", 0, router.factory(), http_settings_from(cfg_));
+  auto server = engine_->serve_http(cfg_.host, 0, router.factory(), http_settings_from(cfg_));
   if (!server)
     throw std::runtime_error("cannot start HTTP test server");
   port_ = server->port;
