@@ -103,11 +103,13 @@ http_router::handler file_readers::handler(std::string mount) const {
             promise.deliver(http::make_error_response(opened.status));
             return;
           }
-          auto last_modified = http::date_cache::format(opened.modified);
+          // A modification time in the future is sent (and compared) as now (RFC 9110 8.8.2.1).
+          auto seconds_now = std::time(nullptr);
+          auto modified = std::min<std::time_t>(opened.modified, seconds_now);
+          auto last_modified = http::date_cache::format(modified);
           // Range is not served here (a streamed body starts at 0); the other preconditions
           // are, in RFC 9110 13.2.2 order.
-          auto preconditions =
-            http::evaluate_preconditions(conditions, opened.modified, std::time(nullptr));
+          auto preconditions = http::evaluate_preconditions(conditions, modified, seconds_now);
           if (preconditions.status == http::precondition_outcome::not_modified) {
             http::response not_modified{304};
             not_modified.set_header("Last-Modified", last_modified);

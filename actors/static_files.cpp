@@ -51,8 +51,11 @@ http_router::handler static_files(const std::string& root, std::string mount,
       if (cache && self != nullptr)
         cache->put(self->system(), *relative, *opened, now);
     }
-    auto last_modified = http::date_cache::format(opened->mtime);
-    auto preconditions = http::evaluate_preconditions(req, opened->mtime, std::time(nullptr));
+    // A modification time in the future is sent (and compared) as now (RFC 9110 8.8.2.1).
+    auto seconds_now = std::time(nullptr);
+    auto modified = std::min<std::time_t>(opened->mtime, seconds_now);
+    auto last_modified = http::date_cache::format(modified);
+    auto preconditions = http::evaluate_preconditions(req, modified, seconds_now);
     if (preconditions.status == http::precondition_outcome::not_modified) {
       http::response not_modified{304};
       not_modified.set_header("Last-Modified", last_modified);

@@ -88,8 +88,10 @@ byte_range parse_range(std::string_view header, std::uint64_t size) {
     auto n = parse_position(last_text);
     if (!n)
       return {};
-    if (*n == 0 || size == 0)
+    if (*n == 0)
       return {byte_range::unsatisfiable};
+    if (size == 0)
+      return {};  // satisfiable (RFC 9110 14.1.1), yet no byte to send: the whole, empty file
     auto length = std::min(*n, size);
     return {byte_range::partial, size - length, size - 1};
   }

@@ -180,6 +180,36 @@ BOOST_AUTO_TEST_CASE(static_files_range_and_not_modified_with_curl) {
              == "200");
 }
 
+BOOST_AUTO_TEST_CASE(a_future_modification_time_is_sent_as_now_and_revalidates) {
+  http_test_server server;
+  std::ofstream{server.root() + "/future.txt"} << "from the future";
+  std::ofstream{server.root() + "/empty.txt"};
+  // 2100-01-01: a clock set wrong where the file was made.
+  run_command("touch -d '2100-01-01 00:00:00 UTC' " + server.root() + "/future.txt");
+  for (std::string mount : {"/static/", "/dynamic/"}) {
+    BOOST_TEST_CONTEXT(mount) {
+      auto head = run_command("curl -s -D - -o /dev/null " + server.url(mount + "future.txt"));
+      auto field = [&](const std::string& name) {
+        auto at = head.find(name + ": ");
+        return at == std::string::npos
+                 ? std::string{}
+                 : head.substr(at + name.size() + 2, head.find('\r', at) - at - name.size() - 2);
+      };
+      auto last_modified = field("Last-Modified");
+      BOOST_REQUIRE(!last_modified.empty());
+      BOOST_TEST(last_modified.find("2100") == std::string::npos, head);
+      auto revalidated = run_command("curl -s -o /dev/null -w '%{http_code}' -H "
+                                     "'If-Modified-Since: " + last_modified + "' "
+                                     + server.url(mount + "future.txt"));
+      BOOST_TEST(revalidated == "304");
+    }
+  }
+  // A suffix range of an empty file is satisfiable but has no byte: the whole (empty) file.
+  auto empty = run_command("curl -s -o /dev/null -w '%{http_code} %{size_download}' -H "
+                           "'Range: bytes=-5' " + server.url("/static/empty.txt"));
+  BOOST_TEST(empty == "200 0");
+}
+
 BOOST_AUTO_TEST_CASE(static_files_see_replaced_and_deleted_files) {
   http_test_server server;
   auto path = server.root() + "/changing.txt";

@@ -44,6 +44,8 @@ BOOST_AUTO_TEST_CASE(range_table) {
     {"bytes=10-20", 10, byte_range::unsatisfiable, 0, 0},
     {"bytes=-0", 10, byte_range::unsatisfiable, 0, 0},
     {"bytes=0-", 0, byte_range::unsatisfiable, 0, 0},
+    {"bytes=-5", 0, byte_range::whole, 0, 0},  // a suffix of an empty file: all of it
+    {"bytes=-0", 0, byte_range::unsatisfiable, 0, 0},
     {"bytes=5-2", 10, byte_range::whole, 0, 0},  // malformed: ignored
     {"bytes=0-1,3-4", 10, byte_range::whole, 0, 0},  // several ranges: the whole file
     {"items=0-1", 10, byte_range::whole, 0, 0},
