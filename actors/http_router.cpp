@@ -72,6 +72,12 @@ http_reply http_router::dispatch(http_connection* self, const http::request& req
     return e->h(self, req);
   if (!path_known)
     return http::make_error_response(404);
+  add_allowed(allow, "OPTIONS");  // answered below for every routed path (RFC 9110 9.3.7)
+  if (req.method == "OPTIONS") {
+    http::response options{204};
+    options.set_header("Allow", allow);
+    return options;
+  }
   auto refused = http::make_error_response(405);
   refused.set_header("Allow", allow);
   return refused;

@@ -97,20 +97,31 @@ BOOST_AUTO_TEST_CASE(other_methods_get_405_listing_each_allowed_method_once) {
   auto router = sample_router();
   auto refused = run(router, "DELETE", "/exact");
   BOOST_CHECK_EQUAL(refused.status, 405);
-  BOOST_CHECK_EQUAL(allow_of(refused), "GET, HEAD, POST");
+  BOOST_CHECK_EQUAL(allow_of(refused), "GET, HEAD, POST, OPTIONS");
   refused = run(router, "POST", "/files/special/one");
   BOOST_CHECK_EQUAL(refused.status, 405);
-  BOOST_CHECK_EQUAL(allow_of(refused), "GET, HEAD");
+  BOOST_CHECK_EQUAL(allow_of(refused), "GET, HEAD, OPTIONS");
   refused = run(router, "GET", "/upload");  // no GET route: no HEAD either
   BOOST_CHECK_EQUAL(refused.status, 405);
-  BOOST_CHECK_EQUAL(allow_of(refused), "PUT");
+  BOOST_CHECK_EQUAL(allow_of(refused), "PUT, OPTIONS");
+}
+
+BOOST_AUTO_TEST_CASE(options_on_a_routed_path_lists_its_methods) {
+  auto router = sample_router();
+  auto answer = run(router, "OPTIONS", "/exact");
+  BOOST_CHECK_EQUAL(answer.status, 204);
+  BOOST_CHECK_EQUAL(allow_of(answer), "GET, HEAD, POST, OPTIONS");
+  BOOST_CHECK_EQUAL(run(router, "OPTIONS", "/nope").status, 404);
+  // A route of its own for OPTIONS wins.
+  router.route("OPTIONS", "/upload", answering("custom"));
+  BOOST_CHECK_EQUAL(run(router, "OPTIONS", "/upload").body, "custom");
 }
 
 BOOST_AUTO_TEST_CASE(a_method_is_not_taken_for_part_of_another) {
   http_router router;
   router.route("PUTX", "/p", answering("x")).route("PUT", "/p", answering("put"));
   auto refused = run(router, "GET", "/p");
-  BOOST_CHECK_EQUAL(allow_of(refused), "PUTX, PUT");
+  BOOST_CHECK_EQUAL(allow_of(refused), "PUTX, PUT, OPTIONS");
 }
 
 BOOST_AUTO_TEST_CASE(options_asterisk_lists_every_routed_method) {
