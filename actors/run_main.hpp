@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <sstream>
 #include <pthread.h>
 #include <type_traits>
 
@@ -26,18 +27,30 @@ int run_main(int argc, char** argv, Body body) {
     std::cerr << argv[0] << ": " << problem << " (see --help)" << std::endl;
     return 2;
   }
-  if (auto err = cfg.parse(argc, argv)) {
+  // CAF prints --help, --long-help and --dump-config to stdout while it parses, describing
+  // its own options as printing "to STDERR": caught here and said right.
+  std::ostringstream printed;
+  auto* stdout_buffer = std::cout.rdbuf(printed.rdbuf());
+  auto err = cfg.parse(argc, argv);
+  std::cout.rdbuf(stdout_buffer);
+  auto text = printed.str();
+  for (auto at = text.find(" to STDERR"); at != std::string::npos; at = text.find(" to STDERR"))
+    text.erase(at, 10);
+  std::cout << text;
+  if (err) {
     std::cerr << argv[0] << ": invalid option or config file: "
               << caf::actor_system_config::render(err) << " (see --help)" << std::endl;
     return 2;
   }
   if (cfg.cli_helptext_printed) {
-    std::cout << "scheduler options (all of them with --long-help):\n"
-                 "  --scheduler.max-threads=<uint64>   : worker threads running all actors "
-                 "(default: cores - 1, at least 1)\n"
-                 "  --scheduler.policy=<atom>          : 'stealing' (default) or 'sharing'\n"
-                 "config file: every option above can also be set in an INI file; "
-                 "config/warren.ini is the commented default\n";
+    if (text.find("global options:") != std::string::npos)  // not after --dump-config
+      std::cout << "scheduler options (all of them with --long-help):\n"
+                   "  --scheduler.max-threads=<uint64>   : worker threads running all actors "
+                   "(default: cores - 1, at least 1)\n"
+                   "  --scheduler.policy=<atom>          : 'stealing' (default) or 'sharing'\n"
+                   "long options take their value after '=' (--port=8080; -p 8080 also works)\n"
+                   "config file: every option above can also be set in an INI file; "
+                   "config/warren.ini is the commented default\n";
     return 0;
   }
   if (auto problem = cfg.check_config_file(); !problem.empty()) {

@@ -9,6 +9,8 @@
 #include <thread>
 #include <utility>
 
+#include <sys/stat.h>
+
 namespace warren {
 
 config::config() {
@@ -75,11 +77,8 @@ std::string first_bad_entry(const caf::config_option_set& options, const caf::se
     }
     auto name = category == "global" ? key : category + "." + key;
     auto option = options.qualified_name_lookup(category, key);
-    if (option == nullptr) {
-      if (category == "global")
-        return "unknown option '" + name + "'";
-      continue;  // CAF's own sections (logger, middleman, ...) are CAF's business
-    }
+    if (option == nullptr)
+      return "unknown option '" + name + "'";  // every option with an effect is registered
     if (option->check(value))
       return "invalid value for '" + name + "': " + caf::to_string(value);
   }
@@ -91,6 +90,9 @@ std::string first_bad_entry(const caf::config_option_set& options, const caf::se
 std::string config::check_config_file() const {
   if (config_file_path.empty())
     return {};
+  struct stat info{};
+  if (::stat(config_file_path.c_str(), &info) == 0 && !S_ISREG(info.st_mode))
+    return "config file " + config_file_path + " is not a regular file";
   std::ifstream file{config_file_path};
   if (!file)
     return {};  // none (the default name is optional; an explicit one CAF has refused)
@@ -111,6 +113,8 @@ std::string config::check_integer_arguments(int argc, char** argv) {
     if (arg.substr(0, 2) != "--" || equals == std::string_view::npos)
       continue;
     auto value = arg.substr(equals + 1);
+    if (value.empty() && arg.substr(0, equals) == "--config-file")
+      return "--config-file needs a path";
     while (value.size() > 1 && value.front() == '0')
       value.remove_prefix(1);
     bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string_view::npos;

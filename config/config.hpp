@@ -60,7 +60,8 @@ public:
   std::string check_config_file() const;
 
   /// Refuses `--name=DIGITS` arguments past the largest signed 64-bit integer, which CAF's
-  /// parser would silently turn into 0; empty when there are none. Call before parse().
+  /// parser would silently turn into 0, and an empty `--config-file=` (CAF would take the
+  /// next argument for its value); empty when there are none. Call before parse().
   static std::string check_integer_arguments(int argc, char** argv);
 };
 

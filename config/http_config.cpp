@@ -9,9 +9,9 @@ http_config::http_config() {
     .add(max_header_count, "max-header-count", "header fields per request; more gets 431 (default 100)")
     .add(max_body_bytes, "max-body-bytes", "request body bytes; more gets 413 (default 8388608)")
     .add(header_timeout_ms, "header-timeout-ms",
-         "headers incomplete this long after a request began: 408 (default 10000)")
+         "headers incomplete this long after a request began: 408, 0 = never (default 10000)")
     .add(handler_timeout_ms, "handler-timeout-ms",
-         "a handler answering later gets this long, then 503 (default 30000)")
+         "a handler answering later gets this long, then 503, 0 = no limit (default 30000)")
     .add(max_keepalive_requests, "max-keepalive-requests",
          "requests per connection before Connection: close (default 10000)");
   port = 8080;

@@ -283,5 +283,19 @@ BOOST_AUTO_TEST_CASE(help_and_bad_options) {
   BOOST_TEST(with_file("[global]\nport=0\nno-such-option=1\n") == 2);
   BOOST_TEST(with_file("[global]\nport=0\nidle-timeout-ms=-5\n") == 2);
   BOOST_TEST(with_file("[global]\nhost=\"256.1.1.1\"\nport=0\n") == 1);  // read, then used
+  BOOST_TEST(with_file("[global]\nport=0\n[no-such-section]\nx=1\n") == 2);
+  BOOST_TEST(with_file("[scheduler]\nno-such-key=1\n") == 2);
+  BOOST_TEST(run("--config-file=/tmp --port=0") == 2);  // a directory, not a file
+  BOOST_TEST(run("--config-file= --port=0") == 2);      // CAF would take --port=0 for it
+  // The help tells where it prints: stdout.
+  std::string help;
+  if (auto* pipe = ::popen((std::string{WARREN_ECHO_PATH} + " --help 2>/dev/null").c_str(), "r")) {
+    char chunk[4096];
+    for (std::size_t n; (n = std::fread(chunk, 1, sizeof(chunk), pipe)) > 0;)
+      help.append(chunk, n);
+    ::pclose(pipe);
+  }
+  BOOST_TEST(help.find("--port") != std::string::npos, help);
+  BOOST_TEST(help.find("STDERR") == std::string::npos, help);
   BOOST_TEST(run("--host=256.1.1.1 --port=0") == 1);  // cannot listen: exit 1
 }
