@@ -39,9 +39,10 @@ int open_beneath(int root_fd, const std::string& relative, opened_file& out);
 
 /// Files a static-file handler opened recently, by path below its root, shared by every
 /// thread that runs the handler. An entry serves requests for `valid_for` after the file was
-/// opened, saving the open, fstat and close of each request for a busy file; a file replaced,
-/// changed or deleted on disk is seen once its entry expires (nginx's open_file_cache works
-/// the same way). At most `capacity` descriptors are held. While entries exist, a hidden
+/// opened, saving the open and close of each request for a busy file; a file replaced or
+/// deleted on disk is seen once its entry expires (nginx's open_file_cache works the same
+/// way). A file changed in place is the same open file: users fstat the cached descriptor for
+/// its current size and date (static_files does). At most `capacity` descriptors are held. While entries exist, a hidden
 /// actor closes the expired ones once per validity period, so an idle server holds no
 /// descriptor for much longer than two periods.
 ///

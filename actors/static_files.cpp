@@ -9,6 +9,7 @@
 #include <ctime>
 #include <fcntl.h>
 #include <memory>
+#include <sys/stat.h>
 #include <system_error>
 
 namespace warren {
@@ -39,6 +40,15 @@ http_router::handler static_files(const std::string& root, std::string mount,
     std::optional<opened_file> opened;
     if (cache)
       opened = cache->find(*relative, now);
+    if (opened) {
+      // The cached descriptor is the file as it is now if it was changed in place (not
+      // replaced): its size and date must be too, or the announced length would be wrong.
+      struct stat now_stat{};
+      if (::fstat(opened->file->fd, &now_stat) == 0) {
+        opened->size = static_cast<std::uint64_t>(now_stat.st_size);
+        opened->mtime = now_stat.st_mtime;
+      }
+    }
     if (!opened) {
       opened.emplace();
       int refused = open_beneath(root_owner->fd, *relative, *opened);

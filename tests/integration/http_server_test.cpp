@@ -226,6 +226,11 @@ BOOST_AUTO_TEST_CASE(static_files_see_replaced_and_deleted_files) {
   };
   std::ofstream{path} << "one";
   BOOST_TEST(get("/static/") == "one 200");
+  // Changed in place (the same file, cached open): its new length at once, never a mismatch.
+  std::ofstream{path} << "three";
+  BOOST_TEST(get("/static/") == "three 200");
+  std::ofstream{path} << "one";
+  BOOST_TEST(get("/static/") == "one 200");
   std::ofstream{path + ".new"} << "two!";
   BOOST_REQUIRE(std::rename((path + ".new").c_str(), path.c_str()) == 0);
   BOOST_TEST(get("/uncached/") == "two! 200");  // no cache: seen at once
