@@ -138,7 +138,9 @@ void send_job(client_actor* self, job_route route, http_client_job job,
       [=](caf::error& e) mutable {
         // The connection ended before the job reached its mailbox's front: a new one failed
         // to connect (its readiness came first), a reused one was closed by the server.
-        if (e == caf::sec::request_receiver_down)
+        // Either way not a byte of the request was sent.
+        const bool never_sent = e == caf::sec::request_receiver_down;
+        if (never_sent)
           e = reused ? make_error(http_client_error::connection_lost,
                                   "connection closed before the request was sent")
                      : make_error(http_client_error::connect_failed, "cannot connect");
@@ -149,8 +151,9 @@ void send_job(client_actor* self, job_route route, http_client_job job,
           send_job(self, std::move(route), std::move(job), std::move(promise), may_retry);
           return;
         }
-        // A reused connection the server had closed meanwhile: try once more on a new one.
-        if (reused && may_retry && is_idempotent(job.method)
+        // A reused connection the server had closed meanwhile: try once more on a new one
+        // (RFC 9112 9.3.1: any request never sent, else only an idempotent one).
+        if (reused && may_retry && (never_sent || is_idempotent(job.method))
             && has_code(e, http_client_error::connection_lost)) {
           send_job(self, std::move(route), std::move(job), std::move(promise), false);
           return;
