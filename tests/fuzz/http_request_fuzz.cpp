@@ -175,6 +175,8 @@ std::string run(std::string_view input, const std::vector<std::size_t>& cuts,
       check_ready_for_next(*parser, r, limits);
       continued = false;
       closed = !r.keep_alive;
+      if (relocate)  // as a connection does; the runs without it must see the same
+        parser->recycle(std::move(r));
     }
   }
   seen += parser->has_partial_request() ? "partial\n" : "idle\n";
