@@ -124,7 +124,8 @@ void connection_actor::handle_tick() {
   }
   if (!output_.empty()) {
     auto interval = write_look_interval();
-    if (s.write_timeout.count() > 0 && now >= last_write_progress_ + interval * (write_looks_ + 1)) {
+    if (s.write_timeout.count() > 0
+        && now >= last_write_progress_ + interval * (write_looks_ + 1)) {
       // A peer with a small receive window may be reading all along, only too slowly for
       // the kernel to take our next write: what the kernel held shrinking since the last
       // look is progress too, made after that look. Four looks per timeout: bytes already in

@@ -172,8 +172,9 @@ void send_job(client_actor* self, job_route route, http_client_job job,
 std::string take_host_override(http::header_list& headers, std::string from_url) {
   if (http::count_header(headers, "Host") != 1)
     return from_url;
-  auto field = std::find_if(headers.begin(), headers.end(),
-                            [](const http::header_field& f) { return http::iequals(f.name, "Host"); });
+  auto field = std::find_if(headers.begin(), headers.end(), [](const http::header_field& f) {
+    return http::iequals(f.name, "Host");
+  });
   auto host = std::move(field->value);
   headers.erase(field);
   return host;
@@ -203,7 +204,8 @@ caf::behavior client(client_actor* self, engine* eng, http_client_settings setti
     [self](http_client_request& req) -> caf::result<http::client_response> {
       auto url = http::parse_url(req.url);
       if (!url) {
-        if (req.url.size() >= 8 && http::iequals(std::string_view{req.url}.substr(0, 8), "https://"))
+        std::string_view text = req.url;
+        if (http::iequals(text.substr(0, 8), "https://"))
           return make_error(http_client_error::bad_url, "https is not supported: " + req.url);
         return make_error(http_client_error::bad_url, req.url);
       }

@@ -48,8 +48,8 @@ private:
 /// Exact paths win over prefixes; among prefixes the longest wins. HEAD falls back to the
 /// GET handler (the connection drops the body). A path with no route gets 404; a path whose
 /// routes have other methods gets 405 with `Allow`, or for OPTIONS (unless routed) 204 with
-/// `Allow`. `OPTIONS *` gets 204 with every method routed anywhere in `Allow`. Paths are compared as sent (still
-/// percent-encoded); handlers decode what they use.
+/// `Allow`. `OPTIONS *` gets 204 with every method routed anywhere in `Allow`. Paths are
+/// compared as sent (still percent-encoded); handlers decode what they use.
 class http_router {
 public:
   /// Answers one request: a response now, or a promise / delegation (see http_connection).

@@ -42,9 +42,9 @@ int open_beneath(int root_fd, const std::string& relative, opened_file& out);
 /// opened, saving the open and close of each request for a busy file; a file replaced or
 /// deleted on disk is seen once its entry expires (nginx's open_file_cache works the same
 /// way). A file changed in place is the same open file: users fstat the cached descriptor for
-/// its current size and date (static_files does). At most `capacity` descriptors are held. While entries exist, a hidden
-/// actor closes the expired ones once per validity period, so an idle server holds no
-/// descriptor for much longer than two periods.
+/// its current size and date (static_files does). At most `capacity` descriptors are held.
+/// While entries exist, a hidden actor closes the expired ones once per validity period, so
+/// an idle server holds no descriptor for much longer than two periods.
 ///
 /// Thread-safe. Make it with std::make_shared (the sweeper holds a weak reference).
 class open_file_cache : public std::enable_shared_from_this<open_file_cache> {

@@ -30,7 +30,8 @@ struct response_limits {
   /// parser_limits does for requests), saturating.
   std::size_t max_chunked_wire_bytes() const noexcept {
     constexpr auto most = static_cast<std::size_t>(-1);
-    auto allowance = max_body_bytes > most - max_header_bytes ? most : max_body_bytes + max_header_bytes;
+    auto allowance =
+      max_body_bytes > most - max_header_bytes ? most : max_body_bytes + max_header_bytes;
     return max_body_bytes > most - allowance ? most : max_body_bytes + allowance;
   }
 };
