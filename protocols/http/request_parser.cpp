@@ -347,6 +347,14 @@ int request_parser::finish_head() {
     return reject(400, "invalid request target");
   if (r.target == "*" && parser_.method != HTTP_OPTIONS)
     return reject(400, "asterisk-form target outside OPTIONS"); // RFC 9112 3.2.4
+  if (r.target.front() != '/' && r.target != "*") {
+    // Absolute-form (RFC 9112 3.2.2): an HTTP server takes http and https URIs only.
+    auto scheme = std::string_view{r.target}.substr(0, r.target.find("://"));
+    bool http_uri = scheme.size() < r.target.size()
+                    && (iequals(scheme, "http") || iequals(scheme, "https"));
+    if (!http_uri)
+      return reject(400, "request target is not an http or https URI");
+  }
   const std::string* host = nullptr;
   std::size_t hosts = 0;
   for (const auto& field : r.headers)

@@ -109,6 +109,10 @@ const std::string chunked = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ch
 const std::vector<valid_case> valid_cases = {
   {"get", "GET / HTTP/1.1\r\n" + host + "\r\n",
    "GET / HTTP/1.1 keep_alive=1 continue=0 upgrade=0 [Host: a] body(0)=\n"},
+  {"absolute-form http and https",
+   "GET HTTP://a/x HTTP/1.1\r\n" + host + "\r\nGET https://a HTTP/1.1\r\n" + host + "\r\n",
+   "GET HTTP://a/x HTTP/1.1 keep_alive=1 continue=0 upgrade=0 [Host: a] body(0)=\n"
+   "GET https://a HTTP/1.1 keep_alive=1 continue=0 upgrade=0 [Host: a] body(0)=\n"},
   {"Host forms of RFC 3986",
    "GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\nGET / HTTP/1.1\r\nHost: ex-1.example.com:\r\n\r\n"
    "GET / HTTP/1.1\r\nHost:\r\n\r\nGET / HTTP/1.1\r\nHost: a_b~c%41!$&'()*+,;=\r\n\r\n",
@@ -252,6 +256,8 @@ const std::vector<invalid_case> invalid_cases = {
   // llhttp 8.1 also refuses a quoted-pair in a quoted extension value.
   {"llhttp 8.1: quoted-pair in extension", chunked + "3;a=\"b\\\"c\"\r\nabc\r\n0\r\n\r\n", 400},
   {"asterisk-form with GET", "GET * HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+  {"absolute-form of another scheme", "GET ftp://a/x HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+  {"absolute-form without a scheme", "GET a/x HTTP/1.1\r\nHost: a\r\n\r\n", 400},
   {"Host with a space", "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400},
   {"Host with a slash", "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400},
   {"Host with userinfo", "GET / HTTP/1.1\r\nHost: u@a\r\n\r\n", 400},
