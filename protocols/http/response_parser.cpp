@@ -230,6 +230,7 @@ void response_parser::reset_message() noexcept {
   in_field_ = false;
   status_line_.clear();
   status_line_done_ = false;
+  field_seen_ = false;
   last_byte_ = '\0';
   chunk_size_ = 0;
   data_left_ = 0;
@@ -253,7 +254,24 @@ const char* response_parser::check_framing(const char* bytes, std::size_t size, 
       status_line_.push_back(c);
     }
   }
-  return scan_framing(bytes + i, size - i, last_byte_, data_left_, crlf_due_);
+  if (!in_head)
+    return scan_framing(bytes + i, size - i, last_byte_, data_left_, crlf_due_);
+  // Field lines. RFC 9112 5.2: a user agent replaces obs-fold in a response with SP. llhttp
+  // hands a continuation line's text to on_header_value right after the line before it
+  // (without the CRLF, with its leading SP or HTAB), which is that unfolding: it may pass.
+  // Whitespace before the first field line stays an error.
+  for (; i < size; ++i) {
+    char c = bytes[i];
+    if ((c == ' ' || c == '\t') && last_byte_ == '\n' && field_seen_) {
+      last_byte_ = c;
+      continue;
+    }
+    if (const char* error = check_line_byte(last_byte_, c))
+      return error;
+    if (c != '\r' && c != '\n')
+      field_seen_ = true;
+  }
+  return nullptr;
 }
 
 int response_parser::reject(const char* reason) noexcept {

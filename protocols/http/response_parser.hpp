@@ -140,7 +140,8 @@ private:
   int finish_head();
   /// Line-ending discipline that llhttp 8.1 (built loose, as Debian ships
   /// it) does not enforce, over head, chunk framing and trailer bytes it
-  /// consumed: CR only in CRLF, no bare LF, no obs-fold, CRLF right after
+  /// consumed: CR only in CRLF, no bare LF, no obs-fold (but in the head's field lines,
+  /// where it is unfolded), CRLF right after
   /// each chunk's data (llhttp skips any two bytes there). Also captures and
   /// checks the status line (llhttp takes "20", "0200" or a double space).
   /// Returns the reason for an error or nullptr.
@@ -179,6 +180,8 @@ private:
   /// The status line so far, until its CR has been checked.
   std::string status_line_;
   bool status_line_done_ = false;
+  /// A field line of the current head has begun (obs-fold may follow it).
+  bool field_seen_ = false;
   /// Framing byte before the next one to check (see `check_framing`).
   char last_byte_ = '\0';
   /// Size of the chunk whose header llhttp just parsed.

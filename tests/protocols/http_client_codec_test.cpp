@@ -159,6 +159,9 @@ const std::vector<response_case> valid_cases = {
    "HTTP/1.1 299 [Caf\xc3\xa9\tok] keep_alive=1 upgrade=0 [Content-Length: 0] body(0)=\neof\n"},
   {"whitespace around values trimmed", ok + "X-A: \t v  w \t\r\nX-E:\r\nContent-Length: 0\r\n\r\n",
    ok_empty + " [X-A: v  w] [X-E: ] [Content-Length: 0] body(0)=\neof\n"},
+  // RFC 9112 5.2: a user agent unfolds obs-fold (the continuation keeps its whitespace).
+  {"obs-fold unfolded", ok + "X: a\r\n  b\r\n\tc\r\nContent-Length: 0\r\n\r\n",
+   ok_empty + " [X: a  b\tc] [Content-Length: 0] body(0)=\neof\n"},
   {"101 switching protocols hands over the rest",
    "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n\x81\x05hello",
    "HTTP/1.1 101 [Switching Protocols] keep_alive=0 upgrade=1 [Connection: Upgrade] [Upgrade: websocket] body(0)=\n"
@@ -196,7 +199,10 @@ const std::vector<response_case> invalid_cases = {
   {"CR inside the status line", "HTTP/1.1 200 OK\rX\r\n\r\n", "CR not followed by LF"},
   {"bare LF after status line", "HTTP/1.1 200 OK\nContent-Length: 0\r\n\r\n", "bare LF line ending"},
   {"bare LF ending the head", ok + "Content-Length: 0\r\n\n", "bare LF line ending"},
-  {"obs-fold", ok + "X: a\r\n b\r\nContent-Length: 0\r\n\r\n", "obsolete line folding"},
+  {"whitespace before the first field", ok + " X: a\r\nContent-Length: 0\r\n\r\n", "obsolete line folding"},
+  // llhttp reads the continuation of a folded Content-Length as a second one.
+  {"obs-fold in Content-Length", ok + "Content-Length: 1\r\n 0\r\n\r\n0123456789",
+   "Duplicate Content-Length"},
   {"space before colon", ok + "X : a\r\n\r\n", "invalid header field name"},
   {"empty header name", ok + ": a\r\n\r\n", "invalid header field name"},
   {"control character in value", ok + "X: a\x01z\r\n\r\n", "Invalid header value char"},
