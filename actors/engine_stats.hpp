@@ -43,7 +43,8 @@ struct engine_stats {
   counter bytes_out;
   counter frames_in;
   counter frames_out;
-  counter http_requests;  ///< complete HTTP requests handed to a behaviour
+  /// HTTP requests: handed to a behaviour, or refused with a status (400, 408, 413, ...)
+  counter http_requests;
   /// HTTP responses sent, by status class: [0] 1xx ... [4] 5xx.
   std::array<counter, 5> http_responses{};
 

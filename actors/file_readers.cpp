@@ -85,7 +85,8 @@ http_router::handler file_readers::handler(std::string mount) const {
                                                    const http::request& req)
            -> http_reply {
     auto path = req.path();
-    auto relative = http::safe_relative_path(path.substr(std::min(mount.size(), path.size())));
+    auto relative = http::safe_relative_path(
+      http::with_directory_index(path.substr(std::min(mount.size(), path.size()))));
     if (!relative)
       return http::make_error_response(403);
     auto reader = readers[next->fetch_add(1, std::memory_order_relaxed) % readers.size()];

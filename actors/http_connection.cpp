@@ -98,6 +98,7 @@ std::size_t http_connection::consume(const char* data, std::size_t size) {
         std::string out;
         http::response_writer::write_continue(out);
         write_bytes(std::move(out));
+        stats().count_response(100);
       }
     } else if (result.status == http::parse_status::error) {
       refuse(result.error_status);
@@ -265,6 +266,7 @@ void http_connection::answer_now(http::response& response, const http::response_
 }
 
 void http_connection::refuse(int status) {
+  stats().http_requests.fetch_add(1, std::memory_order_relaxed);  // a request, if a bad one
   no_more_requests_ = true;
   peer_may_send_more_ = true;
   parser_.reset();

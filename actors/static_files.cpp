@@ -33,7 +33,8 @@ http_router::handler static_files(const std::string& root, std::string mount,
                                                        const http::request& req)
            -> http_reply {
     auto path = req.path();
-    auto relative = http::safe_relative_path(path.substr(std::min(mount.size(), path.size())));
+    auto relative = http::safe_relative_path(
+      http::with_directory_index(path.substr(std::min(mount.size(), path.size()))));
     if (!relative)
       return status_only(403);
     auto now = open_file_cache::clock_type::now();

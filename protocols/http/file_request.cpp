@@ -218,6 +218,13 @@ std::string_view content_type_for(std::string_view file_name) {
   return "application/octet-stream";
 }
 
+std::string with_directory_index(std::string_view url_path) {
+  std::string file{url_path};
+  if (file.empty() || file.back() == '/')
+    file += "index.html";
+  return file;
+}
+
 std::optional<std::string> safe_relative_path(std::string_view url_path) {
   if (url_path.empty() || url_path.front() == '/')
     return std::nullopt;

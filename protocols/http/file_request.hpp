@@ -68,4 +68,8 @@ std::string_view content_type_for(std::string_view file_name);
 /// and a leading slash. The caller still opens without following symlinks out of the root.
 std::optional<std::string> safe_relative_path(std::string_view url_path);
 
+/// The file a URL path below a mount point names: the path itself, or for a directory
+/// (empty, or ending in '/') its "index.html", as web servers serve it.
+std::string with_directory_index(std::string_view url_path);
+
 } // namespace warren::http

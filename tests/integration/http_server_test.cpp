@@ -128,6 +128,12 @@ BOOST_AUTO_TEST_CASE(expect_continue_arrives_before_the_body_is_sent) {
   auto rest = client.read_until_eof();
   BOOST_TEST(rest.find("HTTP/1.1 200 OK") == 0u, rest);
   BOOST_TEST(rest.substr(rest.size() - 5) == "hello");
+  BOOST_TEST(server.stats().http_responses[0].load() == 1u);  // the 100 counts as a 1xx
+  // A refused request counts as a request too: requests and responses add up.
+  auto refused = raw_exchange(server.port(), "GET / HTTP/1.1\r\nHost a\r\n\r\n");
+  BOOST_TEST(refused.find("HTTP/1.1 400") == 0u, refused);
+  BOOST_TEST(server.stats().http_requests.load() == 2u);
+  BOOST_TEST(server.stats().http_responses[3].load() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(static_files_range_and_not_modified_with_curl) {
@@ -208,6 +214,18 @@ BOOST_AUTO_TEST_CASE(a_future_modification_time_is_sent_as_now_and_revalidates) 
   auto empty = run_command("curl -s -o /dev/null -w '%{http_code} %{size_download}' -H "
                            "'Range: bytes=-5' " + server.url("/static/empty.txt"));
   BOOST_TEST(empty == "200 0");
+}
+
+BOOST_AUTO_TEST_CASE(a_directory_serves_its_index_html) {
+  http_test_server server;
+  auto get = [&](const std::string& target) {
+    return run_command("curl -s -w ' %{http_code} %{content_type}' " + server.url(target));
+  };
+  BOOST_TEST(get("/static/").find(" 404 ") != std::string::npos);  // the root has none
+  std::ofstream{server.root() + "/sub/index.html"} << "<p>index</p>";
+  BOOST_TEST(get("/static/sub/") == "<p>index</p> 200 text/html; charset=utf-8");
+  BOOST_TEST(get("/dynamic/sub/") == "<p>index</p> 200 text/html; charset=utf-8");
+  BOOST_TEST(get("/static/sub").find(" 404 ") != std::string::npos);  // a directory, not a file
 }
 
 BOOST_AUTO_TEST_CASE(static_files_see_replaced_and_deleted_files) {

@@ -91,6 +91,14 @@ BOOST_AUTO_TEST_CASE(content_types_by_extension) {
   BOOST_CHECK_EQUAL(content_type_for("f.unknown"), "application/octet-stream");
 }
 
+BOOST_AUTO_TEST_CASE(a_directory_names_its_index_html) {
+  BOOST_CHECK_EQUAL(with_directory_index(""), "index.html");
+  BOOST_CHECK_EQUAL(with_directory_index("docs/"), "docs/index.html");
+  BOOST_CHECK_EQUAL(with_directory_index("docs"), "docs");  // a file, or a directory: 404
+  BOOST_CHECK(!safe_relative_path(with_directory_index("../")));
+  BOOST_CHECK(!safe_relative_path(with_directory_index("a//")));
+}
+
 BOOST_AUTO_TEST_CASE(relative_paths_never_leave_the_root) {
   BOOST_CHECK(safe_relative_path("a.txt") == std::string{"a.txt"});
   BOOST_CHECK(safe_relative_path("d/a%20b.txt") == std::string{"d/a b.txt"});
